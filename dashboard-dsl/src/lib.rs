@@ -1,0 +1,46 @@
+//! A typed model of Grafana dashboard JSON (Grafana 11.6 to 12.x) and a builder DSL over it.
+//!
+//! - [`model`]: what Grafana stores, as plain serde types.
+//! - [`panel`], [`query`], [`variable`], [`field`], [`link`], [`dashboard`]: how authors
+//!   write it.
+//! - [`layout`] places panels on the 24-column grid; [`lint`] checks the result.
+//!
+//! ```
+//! use dashboard_dsl::{datasource::Prometheus, panel, query::PromQuery, variable::{DatasourceVar, QueryVar}};
+//! use dashboard_dsl::{Dashboard, Row, Unit};
+//!
+//! let prom = DatasourceVar::<Prometheus>::new("prometheus").label("Prometheus");
+//! let app = QueryVar::new("app")
+//!     .datasource(&prom)
+//!     .query("label_values(metrics_executor_activeTasks, application_name)");
+//! let built = Dashboard::new("spark-mini", "Spark mini")
+//!     .variable(&prom)
+//!     .variable(&app)
+//!     .row(Row::new("Executors").panel(
+//!         panel::timeseries("active_tasks", "Active tasks per executor")
+//!             .unit(Unit::Short)
+//!             .query(&prom, PromQuery::new(
+//!                 r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app"})"#,
+//!             ).legend("{{executor_id}}")),
+//!     ))
+//!     .build()
+//!     .expect("lint passes");
+//! assert_eq!(built.query_count(), 1);
+//! ```
+
+pub mod dashboard;
+pub mod datasource;
+pub mod field;
+pub mod layout;
+pub mod link;
+pub mod lint;
+pub mod model;
+pub mod options;
+pub mod panel;
+pub mod query;
+mod unit;
+pub mod variable;
+
+pub use dashboard::{BuildError, BuiltDashboard, Dashboard, Folder, GraphTooltip, Row};
+pub use model::SCHEMA_VERSION;
+pub use unit::Unit;

@@ -1,0 +1,490 @@
+//! Checks on the stored model. They run on every build, and work on any
+//! [`DashboardModel`], so dashboards built without the typed API are checked too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::layout::GRID_WIDTH;
+use crate::model::{DashboardModel, DataSourceRef, Link, Panel, Target, VariableKind};
+
+/// What a lint found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LintKind {
+    /// Two dashboards with one uid.
+    DuplicateUid,
+    /// Two panels with one key (or, in a model, one id).
+    DuplicatePanelKey,
+    /// Two queries of one panel with one refId.
+    DuplicateRefId,
+    /// An override or handle that names a query the panel does not have.
+    UnknownQueryRef,
+    /// `$var` with no such variable.
+    UndeclaredVariable,
+    /// PromQL that does not parse.
+    InvalidPromQl,
+    /// `{{label}}` in a legend that the query's outermost aggregation removes.
+    LegendLabelDropped,
+    /// A query on a datasource variable of another plugin type.
+    DatasourceKindMismatch,
+    /// A panel outside the 24-column grid, or overlapping another.
+    OutsideGrid,
+}
+
+impl LintKind {
+    /// A short stable name, for reports and tests.
+    ///
+    /// ```
+    /// assert_eq!(dashboard_dsl::lint::LintKind::InvalidPromQl.name(), "invalid-promql");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            LintKind::DuplicateUid => "duplicate-uid",
+            LintKind::DuplicatePanelKey => "duplicate-panel-key",
+            LintKind::DuplicateRefId => "duplicate-ref-id",
+            LintKind::UnknownQueryRef => "unknown-query-ref",
+            LintKind::UndeclaredVariable => "undeclared-variable",
+            LintKind::InvalidPromQl => "invalid-promql",
+            LintKind::LegendLabelDropped => "legend-label-dropped",
+            LintKind::DatasourceKindMismatch => "datasource-kind-mismatch",
+            LintKind::OutsideGrid => "outside-grid",
+        }
+    }
+}
+
+/// One problem, located by dashboard, panel and query, with a fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintError {
+    /// Dashboard uid.
+    pub dashboard: String,
+    /// Panel title (or variable/link description for non-panel places).
+    pub panel: Option<String>,
+    /// refId of the query.
+    pub query: Option<String>,
+    /// The rule.
+    pub kind: LintKind,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl fmt::Display for LintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] dashboard `{}`", self.kind.name(), self.dashboard)?;
+        if let Some(p) = &self.panel {
+            write!(f, ", {p}")?;
+        }
+        if let Some(q) = &self.query {
+            write!(f, ", query {q}")?;
+        }
+        write!(f, ": {} (help: {})", self.message, self.help)
+    }
+}
+
+/// Checks across dashboards: uids must be unique.
+///
+/// ```
+/// use dashboard_dsl::{lint, Dashboard};
+/// let a = Dashboard::new("x", "A").build().unwrap();
+/// let b = Dashboard::new("x", "B").build().unwrap();
+/// let errs = lint::lint_set([&a.model, &b.model]);
+/// assert_eq!(errs[0].kind, lint::LintKind::DuplicateUid);
+/// ```
+pub fn lint_set<'a>(dashboards: impl IntoIterator<Item = &'a DashboardModel>) -> Vec<LintError> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for d in dashboards {
+        if let Some(first) = seen.insert(&d.uid, &d.title) {
+            errors.push(LintError {
+                dashboard: d.uid.clone(),
+                panel: None,
+                query: None,
+                kind: LintKind::DuplicateUid,
+                message: format!(
+                    "uid `{}` is used by both \"{first}\" and \"{}\"",
+                    d.uid, d.title
+                ),
+                help: "uids identify dashboards in Grafana; give each its own".into(),
+            });
+        }
+    }
+    errors
+}
+
+/// Every per-dashboard check.
+///
+/// ```
+/// use dashboard_dsl::{lint, Dashboard};
+/// let d = Dashboard::new("x", "A").build().unwrap();
+/// assert!(lint::lint_dashboard(&d.model).is_empty());
+/// ```
+pub fn lint_dashboard(d: &DashboardModel) -> Vec<LintError> {
+    let mut cx = Cx {
+        d,
+        errors: Vec::new(),
+        vars: d
+            .templating
+            .list
+            .iter()
+            .map(|v| (v.name.as_str(), (v.kind, v.query.as_deref())))
+            .collect(),
+    };
+    cx.variables();
+    for l in &d.links {
+        let place = format!("dashboard link \"{}\"", l.title);
+        for text in [Some(&l.title), l.url.as_ref(), l.tooltip.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            cx.undeclared(&place, None, text);
+        }
+    }
+    for a in &d.annotations.list {
+        let place = format!("annotation \"{}\"", a.name);
+        cx.datasource(&place, None, &a.datasource);
+        if let Some(expr) = &a.expr {
+            cx.undeclared(&place, None, expr);
+            if a.datasource.kind == "prometheus" {
+                cx.promql(&place, None, expr, None);
+            }
+        }
+    }
+    cx.grid(&d.panels, "dashboard");
+    let mut ids = BTreeMap::new();
+    for p in &d.panels {
+        cx.panel(p, &mut ids);
+        for child in p.panels.iter().flatten() {
+            cx.panel(child, &mut ids);
+        }
+        if let Some(children) = p.panels.as_ref().filter(|c| !c.is_empty()) {
+            cx.grid(children, &format!("collapsed row \"{}\"", p.title));
+        }
+    }
+    cx.errors
+}
+
+struct Cx<'a> {
+    d: &'a DashboardModel,
+    errors: Vec<LintError>,
+    vars: BTreeMap<&'a str, (VariableKind, Option<&'a str>)>,
+}
+
+impl Cx<'_> {
+    fn push(
+        &mut self,
+        place: &str,
+        query: Option<&str>,
+        kind: LintKind,
+        message: String,
+        help: String,
+    ) {
+        self.errors.push(LintError {
+            dashboard: self.d.uid.clone(),
+            panel: Some(place.to_string()),
+            query: query.map(str::to_string),
+            kind,
+            message,
+            help,
+        });
+    }
+
+    fn undeclared(&mut self, place: &str, query: Option<&str>, text: &str) {
+        for r in dashboard_promql::scan(text) {
+            if r.builtin || self.vars.contains_key(r.name.as_str()) {
+                continue;
+            }
+            let declared: Vec<&str> = self.vars.keys().copied().collect();
+            self.push(
+                place,
+                query,
+                LintKind::UndeclaredVariable,
+                format!("variable `${}` is used but not declared", r.name),
+                if declared.is_empty() {
+                    "declare it in the dashboard's variables".into()
+                } else {
+                    format!(
+                        "declare it, or use one of: {}",
+                        declared
+                            .iter()
+                            .map(|v| format!("${v}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            );
+        }
+    }
+
+    fn datasource(&mut self, place: &str, query: Option<&str>, ds: &DataSourceRef) {
+        self.undeclared(place, query, &ds.uid);
+        let Some(r) = dashboard_promql::scan(&ds.uid).into_iter().next() else {
+            return;
+        };
+        if let Some((VariableKind::Datasource, Some(plugin))) = self.vars.get(r.name.as_str()) {
+            if *plugin != ds.kind && ds.kind != "datasource" {
+                self.push(
+                    place,
+                    query,
+                    LintKind::DatasourceKindMismatch,
+                    format!(
+                        "a {} query is attached to `${}`, which picks {plugin} datasources",
+                        ds.kind, r.name
+                    ),
+                    format!(
+                        "use a datasource variable of type {}, or a {plugin} query",
+                        ds.kind
+                    ),
+                );
+            }
+        }
+    }
+
+    fn promql(&mut self, place: &str, query: Option<&str>, expr: &str, legend: Option<&str>) {
+        match dashboard_promql::parse(expr) {
+            Err(e) => self.push(
+                place,
+                query,
+                LintKind::InvalidPromQl,
+                format!("invalid PromQL `{expr}`: {}", e.message),
+                "fix the expression; Grafana variables are substituted before parsing".into(),
+            ),
+            Ok(parsed) => {
+                let Some(legend) = legend else { return };
+                let missing = dashboard_promql::missing_legend_labels(&parsed, legend);
+                if !missing.is_empty() {
+                    let labels: Vec<String> = missing.iter().map(|l| format!("{{{{{l}}}}}")).collect();
+                    self.push(
+                        place,
+                        query,
+                        LintKind::LegendLabelDropped,
+                        format!(
+                            "legend uses {} but the query's outermost aggregation removes {}",
+                            labels.join(", "),
+                            if missing.len() == 1 { "it" } else { "them" }
+                        ),
+                        format!(
+                            "add {} to the aggregation's `by (…)`, or change the legend",
+                            missing.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn variables(&mut self) {
+        let d = self.d;
+        // A variable may only use variables declared before it: Grafana resolves them in order.
+        let mut declared: BTreeSet<&str> = BTreeSet::new();
+        for v in &d.templating.list {
+            let place = format!("variable `{}`", v.name);
+            for text in [v.query.as_deref(), v.regex.as_deref(), v.label.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                for r in dashboard_promql::scan(text) {
+                    if r.builtin || declared.contains(r.name.as_str()) {
+                        continue;
+                    }
+                    let (message, help) = if self.vars.contains_key(r.name.as_str()) {
+                        (
+                            format!("uses `${}`, which is declared after it", r.name),
+                            format!("declare `{}` before `{}`", r.name, v.name),
+                        )
+                    } else {
+                        (
+                            format!("uses `${}`, which is not declared", r.name),
+                            "declare it before this variable".to_string(),
+                        )
+                    };
+                    self.push(&place, None, LintKind::UndeclaredVariable, message, help);
+                }
+            }
+            if let Some(ds) = &v.datasource {
+                self.datasource(&place, None, ds);
+                if v.kind == VariableKind::Query && ds.kind == "prometheus" {
+                    if let Some(q) = v.query.as_deref() {
+                        if let Some(expr) = variable_promql(q) {
+                            self.promql(&place, None, expr, None);
+                        }
+                    }
+                }
+            }
+            declared.insert(&v.name);
+        }
+    }
+
+    fn links(&mut self, place: &str, links: &[Link]) {
+        for l in links {
+            self.undeclared(place, None, &l.title);
+            self.undeclared(place, None, &l.url);
+            if let Some(internal) = &l.internal {
+                self.undeclared(place, None, &internal.datasource_uid);
+                self.target(place, &internal.query, false);
+            }
+        }
+    }
+
+    fn target(&mut self, place: &str, t: &Target, check_legend: bool) {
+        let q = Some(t.ref_id.as_str());
+        if let Some(ds) = &t.datasource {
+            self.datasource(place, q, ds);
+        }
+        for text in [
+            t.expr.as_deref(),
+            t.legend_format.as_deref(),
+            t.query.as_deref(),
+            t.service.as_deref(),
+            t.operation.as_deref(),
+            t.tags.as_deref(),
+            t.service_map_query.as_deref(),
+            t.interval.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.undeclared(place, q, text);
+        }
+        let is_prom = t.datasource.as_ref().is_some_and(|d| d.kind == "prometheus");
+        if let (true, Some(expr)) = (is_prom, t.expr.as_deref()) {
+            let legend = if check_legend {
+                t.legend_format.as_deref()
+            } else {
+                None
+            };
+            self.promql(place, q, expr, legend);
+        }
+    }
+
+    fn panel(&mut self, p: &Panel, ids: &mut BTreeMap<u32, String>) {
+        let place = format!("panel \"{}\" (id {})", p.title, p.id);
+        if let Some(first) = ids.insert(p.id, p.title.clone()) {
+            self.push(
+                &place,
+                None,
+                LintKind::DuplicatePanelKey,
+                format!("panel id {} is also used by \"{first}\"", p.id),
+                "give each panel its own key (ids derive from keys)".into(),
+            );
+        }
+        self.undeclared(&place, None, &p.title);
+        if let Some(desc) = &p.description {
+            self.undeclared(&place, None, desc);
+        }
+        if let Some(r) = &p.repeat {
+            if !self.vars.contains_key(r.as_str()) {
+                self.push(
+                    &place,
+                    None,
+                    LintKind::UndeclaredVariable,
+                    format!("repeats over `${r}`, which is not declared"),
+                    "declare the variable or remove the repeat".into(),
+                );
+            }
+        }
+        if let Some(ds) = &p.datasource {
+            self.datasource(&place, None, ds);
+        }
+        self.links(&place, &p.links);
+        let mut ref_ids = BTreeSet::new();
+        for t in &p.targets {
+            if !ref_ids.insert(t.ref_id.as_str()) {
+                self.push(
+                    &place,
+                    Some(&t.ref_id),
+                    LintKind::DuplicateRefId,
+                    format!("refId `{}` is used by two queries", t.ref_id),
+                    "give each query its own ref_id, or leave it unset".into(),
+                );
+            }
+            self.target(&place, t, true);
+        }
+        if let Some(fc) = &p.field_config {
+            self.links(&place, &fc.defaults.links);
+            for o in &fc.overrides {
+                if o.matcher.id == "byFrameRefID" && !ref_ids.contains(o.matcher.options.as_str()) {
+                    self.push(
+                        &place,
+                        Some(&o.matcher.options),
+                        LintKind::UnknownQueryRef,
+                        format!(
+                            "an override targets query `{}`, which this panel does not have",
+                            o.matcher.options
+                        ),
+                        "take the QueryRef from this panel's add_query".into(),
+                    );
+                }
+            }
+        }
+    }
+
+    fn grid(&mut self, panels: &[Panel], section: &str) {
+        for (i, p) in panels.iter().enumerate() {
+            let g = p.grid_pos;
+            let place = format!("panel \"{}\" (id {})", p.title, p.id);
+            if g.w == 0 || g.h == 0 || g.x + g.w > GRID_WIDTH {
+                self.push(
+                    &place,
+                    None,
+                    LintKind::OutsideGrid,
+                    format!(
+                        "gridPos x={} w={} h={} falls outside the 24-column grid",
+                        g.x, g.w, g.h
+                    ),
+                    "keep 1 <= w, x + w <= 24 and h >= 1".into(),
+                );
+            }
+            if let Some(other) = panels[..i].iter().find(|o| o.grid_pos.overlaps(&g)) {
+                self.push(
+                    &place,
+                    None,
+                    LintKind::OutsideGrid,
+                    format!("overlaps panel \"{}\" in the {section}", other.title),
+                    "move one of them; automatic layout never overlaps".into(),
+                );
+            }
+        }
+    }
+}
+
+/// The PromQL inside a Prometheus variable query, if the query has one:
+/// `label_values(expr, label)`, `query_result(expr)`, `label_names(expr)`.
+///
+/// ```
+/// use dashboard_dsl::lint::variable_promql;
+/// assert_eq!(variable_promql("label_values(up{job=\"a\"}, instance)"), Some("up{job=\"a\"}"));
+/// assert_eq!(variable_promql("label_values(instance)"), None);
+/// assert_eq!(variable_promql("query_result(topk(5, up))"), Some("topk(5, up)"));
+/// ```
+pub fn variable_promql(query: &str) -> Option<&str> {
+    let q = query.trim();
+    for f in ["label_values(", "query_result(", "label_names("] {
+        if let Some(rest) = q.strip_prefix(f).and_then(|r| r.strip_suffix(')')) {
+            let expr = if f == "label_values(" {
+                // The label is after the last top-level comma; no comma means no selector.
+                split_last_top_level_comma(rest)?.0
+            } else {
+                rest
+            };
+            let expr = expr.trim();
+            return (!expr.is_empty()).then_some(expr);
+        }
+    }
+    None
+}
+
+fn split_last_top_level_comma(s: &str) -> Option<(&str, &str)> {
+    let (mut depth, mut in_str, mut last) = (0i32, None::<char>, None);
+    for (i, c) in s.char_indices() {
+        match (in_str, c) {
+            (Some(q), c) if c == q => in_str = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => in_str = Some(c),
+            (None, '(' | '{' | '[') => depth += 1,
+            (None, ')' | '}' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => last = Some(i),
+            _ => {}
+        }
+    }
+    last.map(|i| (&s[..i], &s[i + 1..]))
+}

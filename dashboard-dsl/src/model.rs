@@ -1,0 +1,549 @@
+//! The data model: what Grafana stores, and nothing about how authors write it.
+//!
+//! Every struct declares its fields in the byte order of their JSON names. Grafana exports
+//! dashboards with sorted keys, so emitting the same order makes our files diff cleanly
+//! against exports and keeps output stable without a sorting pass (a test holds us to it).
+//! Fields whose value Grafana fills in by itself are `Option`s left out when unset.
+
+use serde::Serialize;
+
+use crate::unit::Unit;
+
+/// The dashboard JSON schema version this crate emits (Grafana 11.6 ships 41; 12.x migrates
+/// it forward on load). Pinned here and nowhere else.
+///
+/// ```
+/// assert_eq!(dashboard_dsl::SCHEMA_VERSION, 41);
+/// ```
+pub const SCHEMA_VERSION: u32 = 41;
+
+/// A whole dashboard, as stored by Grafana.
+///
+/// ```
+/// let d = dashboard_dsl::Dashboard::new("demo", "Demo").build().unwrap();
+/// assert_eq!(d.model.uid, "demo");
+/// assert_eq!(d.model.schema_version, dashboard_dsl::SCHEMA_VERSION);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardModel {
+    pub annotations: Annotations,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_tooltip: Option<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<DashboardLink>,
+    pub panels: Vec<Panel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<String>,
+    pub schema_version: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    pub templating: Templating,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    pub title: String,
+    pub uid: String,
+}
+
+/// `annotations.list`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Annotations {
+    pub list: Vec<Annotation>,
+}
+
+/// One annotation query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Annotation {
+    pub datasource: DataSourceRef,
+    pub enable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide: Option<bool>,
+    pub icon_color: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_keys: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_format: Option<String>,
+}
+
+/// `templating.list`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Templating {
+    pub list: Vec<Variable>,
+}
+
+/// `time`: the default time range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimeRange {
+    pub from: String,
+    pub to: String,
+}
+
+/// A reference to a datasource: a fixed uid, or `${var}` of a datasource variable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct DataSourceRef {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub uid: String,
+}
+
+/// A dashboard-level link (top bar).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardLink {
+    pub as_dropdown: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    pub include_vars: bool,
+    pub keep_time: bool,
+    pub tags: Vec<String>,
+    pub target_blank: bool,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tooltip: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: DashboardLinkKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Whether a dashboard link is a URL or a list of dashboards by tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DashboardLinkKind {
+    Link,
+    Dashboards,
+}
+
+/// A panel link or a data link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal: Option<InternalLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_blank: Option<bool>,
+    pub title: String,
+    pub url: String,
+}
+
+/// The Explore target of a data link into another datasource (`links[].internal`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InternalLink {
+    pub datasource_name: String,
+    pub datasource_uid: String,
+    pub query: Target,
+}
+
+/// A panel on the grid: `x + w <= 24`, `w >= 1`, `h >= 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct GridPos {
+    pub h: u32,
+    pub w: u32,
+    pub x: u32,
+    pub y: u32,
+}
+
+impl GridPos {
+    /// Whether two rectangles share any cell.
+    ///
+    /// ```
+    /// use dashboard_dsl::model::GridPos;
+    /// let a = GridPos { h: 2, w: 12, x: 0, y: 0 };
+    /// assert!(a.overlaps(&GridPos { h: 1, w: 1, x: 11, y: 1 }));
+    /// assert!(!a.overlaps(&GridPos { h: 1, w: 12, x: 12, y: 0 }));
+    /// ```
+    pub fn overlaps(&self, other: &GridPos) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
+    }
+}
+
+/// A panel, including rows (`type: "row"`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Panel {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collapsed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<DataSourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_config: Option<FieldConfig>,
+    pub grid_pos: GridPos,
+    pub id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_data_points: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<PanelOptions>,
+    /// Only rows carry panels; a collapsed row holds its panels here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub panels: Option<Vec<Panel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_direction: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transformations: Vec<Transformation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<bool>,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// A data transformation (`transformations[]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transformation {
+    pub id: String,
+    pub options: serde_json::Value,
+}
+
+/// One query of a panel. The fields are the union of what the Prometheus, Tempo, Jaeger and
+/// Loki query editors store; the typed builders in [`crate::query`] set only their own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<DataSourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editor_mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exemplar: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instant: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legend_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_lines: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_duration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<bool>,
+    pub ref_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_map_query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span_limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+}
+
+/// `fieldConfig`: defaults for every field, and overrides for some.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FieldConfig {
+    pub defaults: FieldDefaults,
+    pub overrides: Vec<Override>,
+}
+
+/// `fieldConfig.defaults`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FieldDefaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<FieldColor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<FieldCustom>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<ValueMapping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+}
+
+/// How a field is coloured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldColor {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_color: Option<String>,
+    pub mode: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_by: Option<String>,
+}
+
+/// `fieldConfig.defaults.custom`: the per-visualisation field options. A union of the
+/// timeseries, bar, table, heatmap and state-timeline field options; each panel builder sets
+/// only the ones its visualisation reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldCustom {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub align: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis_placement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis_soft_max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis_soft_min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bar_alignment: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_options: Option<CellOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draw_style: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fill_opacity: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filterable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient_mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_interpolation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_width: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub point_size: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_points: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span_nulls: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacking: Option<Stacking>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thresholds_style: Option<ThresholdsStyle>,
+}
+
+/// Table cell rendering (`custom.cellOptions`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellOptions {
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// Series stacking (`custom.stacking`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stacking {
+    pub group: String,
+    pub mode: String,
+}
+
+/// How thresholds are drawn on a graph (`custom.thresholdsStyle`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdsStyle {
+    pub mode: String,
+}
+
+/// `thresholds`: steps in ascending order, the first with no value (the base).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Thresholds {
+    pub mode: String,
+    pub steps: Vec<ThresholdStep>,
+}
+
+/// One threshold step; `value: null` is the base step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdStep {
+    pub color: String,
+    pub value: Option<f64>,
+}
+
+/// A value mapping (`mappings[]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ValueMapping {
+    Value {
+        options: std::collections::BTreeMap<String, MappingResult>,
+    },
+    Range {
+        options: RangeMapping,
+    },
+    Regex {
+        options: RegexMapping,
+    },
+    Special {
+        options: SpecialMapping,
+    },
+}
+
+/// What a mapped value displays as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MappingResult {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Options of a range mapping.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RangeMapping {
+    pub from: Option<f64>,
+    pub result: MappingResult,
+    pub to: Option<f64>,
+}
+
+/// Options of a regex mapping.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegexMapping {
+    pub pattern: String,
+    pub result: MappingResult,
+}
+
+/// Options of a special-value mapping (`null`, `nan`, `null+nan`, `true`, `false`, `empty`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpecialMapping {
+    #[serde(rename = "match")]
+    pub matches: String,
+    pub result: MappingResult,
+}
+
+/// An override: a matcher and the properties it sets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Override {
+    pub matcher: Matcher,
+    pub properties: Vec<OverrideProperty>,
+}
+
+/// Which fields an override applies to (`byName`, `byRegexp`, `byFrameRefID`, `byType`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Matcher {
+    pub id: String,
+    pub options: String,
+}
+
+/// One overridden property, such as `unit` or `custom.fillOpacity`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverrideProperty {
+    pub id: String,
+    pub value: serde_json::Value,
+}
+
+/// A template variable. The fields are the union over variable types.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Variable {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<bool>,
+    #[serde(rename = "auto_count", skip_serializing_if = "Option::is_none")]
+    pub auto_count: Option<u32>,
+    #[serde(rename = "auto_min", skip_serializing_if = "Option::is_none")]
+    pub auto_min: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<VariableOption>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<DataSourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_all: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi: Option<bool>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<VariableOption>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_url_sync: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<u8>,
+    #[serde(rename = "type")]
+    pub kind: VariableKind,
+}
+
+/// The type of a template variable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VariableKind {
+    #[default]
+    Query,
+    Custom,
+    Datasource,
+    Interval,
+    Constant,
+    Textbox,
+    Adhoc,
+}
+
+/// A selectable value of a variable (`current`, `options[]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariableOption {
+    pub selected: bool,
+    pub text: String,
+    pub value: String,
+}
+
+/// Typed panel options, one variant per visualisation. Serialised as the inner object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PanelOptions {
+    Timeseries(crate::options::TimeseriesOptions),
+    Stat(crate::options::StatOptions),
+    Gauge(crate::options::GaugeOptions),
+    BarGauge(crate::options::BarGaugeOptions),
+    Table(crate::options::TableOptions),
+    Heatmap(crate::options::HeatmapOptions),
+    Histogram(crate::options::HistogramOptions),
+    StateTimeline(crate::options::StateTimelineOptions),
+    BarChart(crate::options::BarChartOptions),
+    Text(crate::options::TextOptions),
+    Logs(crate::options::LogsOptions),
+}
