@@ -2,6 +2,8 @@
 //! [`DashboardModel`], so dashboards built without the typed API are checked too.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use dashboard_promql::OutputLabels;
 use std::fmt;
 
 use crate::layout::GRID_WIDTH;
@@ -119,8 +121,19 @@ pub fn lint_set<'a>(dashboards: impl IntoIterator<Item = &'a DashboardModel>) ->
 /// assert!(lint::lint_dashboard(&d.model).is_empty());
 /// ```
 pub fn lint_dashboard(d: &DashboardModel) -> Vec<LintError> {
+    lint_dashboard_checked(d, &Checked::default())
+}
+
+/// PromQL expressions checked at compile time by `promql!`, with their result labels.
+pub type Checked = BTreeMap<String, OutputLabels>;
+
+/// [`lint_dashboard`], trusting the parse of expressions in `checked` (`promql!` parsed them
+/// at compile time with the same parser) and using their known result labels.
+pub fn lint_dashboard_checked(d: &DashboardModel, checked: &Checked) -> Vec<LintError> {
     let mut cx = Cx {
         d,
+        checked,
+        pending: Vec::new(),
         errors: Vec::new(),
         vars: d
             .templating
@@ -160,11 +173,46 @@ pub fn lint_dashboard(d: &DashboardModel) -> Vec<LintError> {
             cx.grid(children, &format!("collapsed row \"{}\"", p.title));
         }
     }
-    cx.errors
+    cx.finish()
+}
+
+/// A PromQL check waiting for the batched parse.
+struct Pending {
+    place: String,
+    query: Option<String>,
+    expr: String,
+    legend: Option<String>,
+}
+
+/// Parses each expression (in order) and returns its result labels or the parser's
+/// message. Large batches are split over the available cores.
+fn parse_all(exprs: Vec<&str>) -> Vec<Result<OutputLabels, String>> {
+    let one = |e: &str| {
+        dashboard_promql::parse(e)
+            .map(|x| dashboard_promql::output_labels(&x))
+            .map_err(|e| e.message)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads == 1 || exprs.len() < 64 {
+        return exprs.into_iter().map(one).collect();
+    }
+    let chunk = exprs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = exprs
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(|e| one(e)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("parse never panics: dashboard_promql catches it"))
+            .collect()
+    })
 }
 
 struct Cx<'a> {
     d: &'a DashboardModel,
+    checked: &'a Checked,
+    pending: Vec<Pending>,
     errors: Vec<LintError>,
     vars: BTreeMap<&'a str, (VariableKind, Option<&'a str>)>,
 }
@@ -240,36 +288,64 @@ impl Cx<'_> {
     }
 
     fn promql(&mut self, place: &str, query: Option<&str>, expr: &str, legend: Option<&str>) {
-        match dashboard_promql::parse(expr) {
-            Err(e) => self.push(
-                place,
-                query,
-                LintKind::InvalidPromQl,
-                format!("invalid PromQL `{expr}`: {}", e.message),
-                "fix the expression; Grafana variables are substituted before parsing".into(),
+        match self.checked.get(expr) {
+            Some(labels) => self.legend(place, query, labels, legend),
+            // Parsing is most of the lint's cost; it is batched and spread over the cores
+            // in `finish`.
+            None => self.pending.push(Pending {
+                place: place.to_string(),
+                query: query.map(str::to_string),
+                expr: expr.to_string(),
+                legend: legend.map(str::to_string),
+            }),
+        }
+    }
+
+    fn legend(
+        &mut self,
+        place: &str,
+        query: Option<&str>,
+        labels: &OutputLabels,
+        legend: Option<&str>,
+    ) {
+        let Some(legend) = legend else { return };
+        let missing = labels.missing_from_legend(legend);
+        if missing.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = missing.iter().map(|l| format!("{{{{{l}}}}}")).collect();
+        self.push(
+            place,
+            query,
+            LintKind::LegendLabelDropped,
+            format!(
+                "legend uses {} but the query's outermost aggregation removes {}",
+                shown.join(", "),
+                if missing.len() == 1 { "it" } else { "them" }
             ),
-            Ok(parsed) => {
-                let Some(legend) = legend else { return };
-                let missing = dashboard_promql::missing_legend_labels(&parsed, legend);
-                if !missing.is_empty() {
-                    let labels: Vec<String> = missing.iter().map(|l| format!("{{{{{l}}}}}")).collect();
-                    self.push(
-                        place,
-                        query,
-                        LintKind::LegendLabelDropped,
-                        format!(
-                            "legend uses {} but the query's outermost aggregation removes {}",
-                            labels.join(", "),
-                            if missing.len() == 1 { "it" } else { "them" }
-                        ),
-                        format!(
-                            "add {} to the aggregation's `by (…)`, or change the legend",
-                            missing.join(", ")
-                        ),
-                    );
-                }
+            format!(
+                "add {} to the aggregation's `by (…)`, or change the legend",
+                missing.join(", ")
+            ),
+        );
+    }
+
+    fn finish(mut self) -> Vec<LintError> {
+        let pending = std::mem::take(&mut self.pending);
+        let results = parse_all(pending.iter().map(|p| p.expr.as_str()).collect());
+        for (p, result) in pending.iter().zip(results) {
+            match result {
+                Ok(labels) => self.legend(&p.place, p.query.as_deref(), &labels, p.legend.as_deref()),
+                Err(message) => self.push(
+                    &p.place,
+                    p.query.as_deref(),
+                    LintKind::InvalidPromQl,
+                    format!("invalid PromQL `{}`: {message}", p.expr),
+                    "fix the expression; Grafana variables are substituted before parsing".into(),
+                ),
             }
         }
+        self.errors
     }
 
     fn variables(&mut self) {
@@ -419,12 +495,30 @@ impl Cx<'_> {
     }
 
     fn grid(&mut self, panels: &[Panel], section: &str) {
-        for (i, p) in panels.iter().enumerate() {
+        // Sweep in y order, comparing each panel only with those still open at its top,
+        // so a 1,000-panel dashboard costs far less than all pairs.
+        let mut order: Vec<&Panel> = panels.iter().collect();
+        order.sort_by_key(|p| (p.grid_pos.y, p.grid_pos.x));
+        let mut open: Vec<&Panel> = Vec::new();
+        for p in order {
             let g = p.grid_pos;
-            let place = format!("panel \"{}\" (id {})", p.title, p.id);
+            open.retain(|o| o.grid_pos.y + o.grid_pos.h > g.y);
+            if let Some(other) = open.iter().find(|o| o.grid_pos.overlaps(&g)) {
+                self.push(
+                    &format!("panel \"{}\" (id {})", p.title, p.id),
+                    None,
+                    LintKind::OutsideGrid,
+                    format!("overlaps panel \"{}\" in the {section}", other.title),
+                    "move one of them; automatic layout never overlaps".into(),
+                );
+            }
+            open.push(p);
+        }
+        for p in panels {
+            let g = p.grid_pos;
             if g.w == 0 || g.h == 0 || g.x + g.w > GRID_WIDTH {
                 self.push(
-                    &place,
+                    &format!("panel \"{}\" (id {})", p.title, p.id),
                     None,
                     LintKind::OutsideGrid,
                     format!(
@@ -432,15 +526,6 @@ impl Cx<'_> {
                         g.x, g.w, g.h
                     ),
                     "keep 1 <= w, x + w <= 24 and h >= 1".into(),
-                );
-            }
-            if let Some(other) = panels[..i].iter().find(|o| o.grid_pos.overlaps(&g)) {
-                self.push(
-                    &place,
-                    None,
-                    LintKind::OutsideGrid,
-                    format!("overlaps panel \"{}\" in the {section}", other.title),
-                    "move one of them; automatic layout never overlaps".into(),
                 );
             }
         }

@@ -9,6 +9,27 @@ use serde::Serialize;
 
 use crate::unit::Unit;
 
+/// Grafana writes whole numbers without a fraction (`1`, not `1.0`); so do we, or every
+/// export from the UI would differ from our files on every threshold.
+mod num {
+    use serde::Serializer;
+
+    pub fn opt<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => one(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn one<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 {
+            s.serialize_i64(*v as i64)
+        } else {
+            s.serialize_f64(*v)
+        }
+    }
+}
+
 /// The dashboard JSON schema version this crate emits (Grafana 11.6 ships 41; 12.x migrates
 /// it forward on load). Pinned here and nowhere else.
 ///
@@ -292,9 +313,9 @@ pub struct FieldDefaults {
     pub links: Vec<Link>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mappings: Vec<ValueMapping>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "num::opt")]
     pub max: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "num::opt")]
     pub min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<Thresholds>,
@@ -325,9 +346,9 @@ pub struct FieldCustom {
     pub axis_label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub axis_placement: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "num::opt")]
     pub axis_soft_max: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "num::opt")]
     pub axis_soft_min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bar_alignment: Option<i8>,
@@ -388,6 +409,7 @@ pub struct Thresholds {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThresholdStep {
     pub color: String,
+    #[serde(serialize_with = "num::opt")]
     pub value: Option<f64>,
 }
 
@@ -423,8 +445,10 @@ pub struct MappingResult {
 /// Options of a range mapping.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RangeMapping {
+    #[serde(serialize_with = "num::opt")]
     pub from: Option<f64>,
     pub result: MappingResult,
+    #[serde(serialize_with = "num::opt")]
     pub to: Option<f64>,
 }
 

@@ -251,7 +251,7 @@ pub struct TimeseriesOptions {
 }
 
 /// `stat` options.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatOptions {
     pub color_mode: StatColorMode,
@@ -260,6 +260,19 @@ pub struct StatOptions {
     pub orientation: Orientation,
     pub reduce_options: ReduceOptions,
     pub text_mode: StatTextMode,
+}
+
+impl Default for StatOptions {
+    fn default() -> Self {
+        StatOptions {
+            color_mode: StatColorMode::Value,
+            graph_mode: StatGraphMode::Area,
+            justify_mode: "auto".into(),
+            orientation: Orientation::Auto,
+            reduce_options: ReduceOptions::default(),
+            text_mode: StatTextMode::Auto,
+        }
+    }
 }
 
 /// `gauge` options.

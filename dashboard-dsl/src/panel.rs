@@ -12,7 +12,7 @@ use crate::model::{
     Target, Thresholds, ThresholdsStyle, Transformation, ValueMapping,
 };
 use crate::options::*;
-use crate::query::Query;
+use crate::query::{OutputLabels, Query};
 use crate::unit::Unit;
 
 /// A stable panel key. Panel ids derive from it, so reordering panels keeps ids (and
@@ -155,6 +155,7 @@ pub struct Panel<V> {
     size: Size,
     pin: Option<(u32, u32)>,
     errors: Vec<String>,
+    checked: Vec<(String, OutputLabels)>,
 }
 
 /// A panel's size on the 24-column grid.
@@ -190,6 +191,7 @@ fn new_panel<V: Visualization>(key: impl IntoPanelKey, title: &str, options: V) 
         size: Size::default(),
         pin: None,
         errors: Vec::new(),
+        checked: Vec::new(),
     }
 }
 
@@ -397,7 +399,10 @@ impl<V: Visualization> Panel<V> {
         K: DatasourceKind,
         Q: Query<Kind = K>,
     {
-        let mut target = query.into_target();
+        let (mut target, checked) = query.into_checked_target();
+        if let (Some(labels), Some(expr)) = (checked, &target.expr) {
+            self.checked.push((expr.clone(), labels));
+        }
         target.datasource = Some(ds.datasource_ref());
         if target.ref_id.is_empty() {
             target.ref_id = ref_letter(self.targets.len());
@@ -536,6 +541,7 @@ impl<V: Visualization> Panel<V> {
             size: self.size,
             pin: self.pin,
             errors: self.errors,
+            checked: self.checked,
             model: model::Panel {
                 collapsed: None,
                 datasource,
@@ -714,6 +720,7 @@ pub struct PanelSpec {
     pub(crate) size: Size,
     pub(crate) pin: Option<(u32, u32)>,
     pub(crate) errors: Vec<String>,
+    pub(crate) checked: Vec<(String, OutputLabels)>,
     pub(crate) model: model::Panel,
 }
 

@@ -3,6 +3,7 @@
 
 use crate::datasource::{DatasourceKind, Jaeger, Loki, Prometheus, Tempo};
 use crate::model::Target;
+pub use dashboard_promql::OutputLabels;
 
 /// A query that runs on datasources of kind [`Query::Kind`].
 pub trait Query {
@@ -11,6 +12,15 @@ pub trait Query {
     /// The stored target, without datasource and with `refId` left for the panel to assign
     /// unless the query named one.
     fn into_target(self) -> Target;
+
+    /// The target, and the result labels of an expression already checked at compile time
+    /// (so the lint need not parse it again).
+    fn into_checked_target(self) -> (Target, Option<OutputLabels>)
+    where
+        Self: Sized,
+    {
+        (self.into_target(), None)
+    }
 }
 
 /// A PromQL expression. `promql!` builds one checked at compile time; [`PromQl::new`] takes
@@ -21,25 +31,45 @@ pub trait Query {
 /// let q = PromQl::new("sum(rate(metrics_executor_totalGCTime_seconds_total[$__rate_interval]))");
 /// assert!(q.as_str().starts_with("sum("));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PromQl(String);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromQl {
+    text: String,
+    /// Set by `promql!`: the expression parsed at compile time, and these are the labels
+    /// its result can carry. The lint then has nothing left to parse.
+    checked: Option<OutputLabels>,
+}
 
 impl PromQl {
     /// An unchecked expression (checked later by the lint).
     pub fn new(expr: impl Into<String>) -> Self {
-        PromQl(expr.into())
+        PromQl {
+            text: expr.into(),
+            checked: None,
+        }
     }
 
     /// The expression text, with Grafana variables as `$name`.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
-    /// Used by `promql!`: the literal was checked at compile time; here each placeholder
-    /// is renamed to the Grafana name of the variable handle passed for it.
+    /// Whether `promql!` checked this expression at compile time.
+    pub fn is_checked(&self) -> bool {
+        self.checked.is_some()
+    }
+
+    /// Used by `promql!`: the literal parsed at compile time with `output` as its result's
+    /// labels; here each placeholder is renamed to the Grafana name of the handle passed.
     #[doc(hidden)]
-    pub fn __from_macro(template: &'static str, args: &[(&'static str, &str)]) -> PromQl {
-        PromQl(rename_variables(template, args))
+    pub fn __from_macro(
+        template: &'static str,
+        args: &[(&'static str, &str)],
+        output: OutputLabels,
+    ) -> PromQl {
+        PromQl {
+            text: rename_variables(template, args),
+            checked: Some(output),
+        }
     }
 }
 
@@ -51,7 +81,7 @@ impl From<&str> for PromQl {
 
 impl From<String> for PromQl {
     fn from(s: String) -> Self {
-        PromQl(s)
+        PromQl::new(s)
     }
 }
 
@@ -169,10 +199,14 @@ impl PromQuery {
 impl Query for PromQuery {
     type Kind = Prometheus;
     fn into_target(self) -> Target {
-        Target {
+        self.into_checked_target().0
+    }
+
+    fn into_checked_target(self) -> (Target, Option<OutputLabels>) {
+        let target = Target {
             editor_mode: Some("code".into()),
             exemplar: self.exemplar.then_some(true),
-            expr: Some(self.expr.0),
+            expr: Some(self.expr.text),
             format: (self.format != Format::TimeSeries).then(|| self.format.id().to_string()),
             instant: Some(self.instant),
             interval: self.interval,
@@ -180,7 +214,8 @@ impl Query for PromQuery {
             range: Some(!self.instant),
             ref_id: self.ref_id.unwrap_or_default(),
             ..Target::default()
-        }
+        };
+        (target, self.expr.checked)
     }
 }
 

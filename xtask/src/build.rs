@@ -1,0 +1,132 @@
+//! `cargo xtask dashboards build`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use dashboard_dsl::{lint, BuiltDashboard};
+
+/// Builds every registered dashboard; fails with every lint problem of every dashboard.
+pub fn build_all() -> Result<Vec<BuiltDashboard>> {
+    let mut built = Vec::new();
+    let mut problems = Vec::new();
+    for d in dashboards::all() {
+        match d.build() {
+            Ok(b) => built.push(b),
+            Err(e) => problems.extend(e.errors),
+        }
+    }
+    problems.extend(lint::lint_set(built.iter().map(|b| &b.model)));
+    if !problems.is_empty() {
+        let mut msg = format!("lint failed with {} problem(s):", problems.len());
+        for p in &problems {
+            msg.push_str("\n  ");
+            msg.push_str(&p.to_string());
+        }
+        bail!(msg);
+    }
+    Ok(built)
+}
+
+/// Where a dashboard's file goes below the output directory: `<folder title>/<uid>.json`,
+/// the layout Grafana's file provider maps to folders (`foldersFromFilesStructure`).
+pub fn relative_path(d: &BuiltDashboard) -> PathBuf {
+    let file = format!("{}.json", d.model.uid);
+    match &d.folder {
+        Some(f) => Path::new(&f.title).join(file),
+        None => PathBuf::from(file),
+    }
+}
+
+/// Every `.json` file below `dir`, relative to it.
+fn existing_json(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path.strip_prefix(dir).expect("below dir").to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
+    if out.exists() && !out.is_dir() {
+        bail!(
+            "--out {} exists and is not a directory; pass a directory",
+            out.display()
+        );
+    }
+    let built = build_all()?;
+    let files: BTreeMap<PathBuf, (String, &BuiltDashboard)> = built
+        .iter()
+        .map(|d| (relative_path(d), (d.to_json(), d)))
+        .collect();
+    let stale: Vec<PathBuf> = existing_json(out)?
+        .into_iter()
+        .filter(|p| !files.contains_key(p))
+        .collect();
+
+    if check {
+        let mut differ = Vec::new();
+        for (rel, (json, _)) in &files {
+            let path = out.join(rel);
+            match fs::read_to_string(&path) {
+                Ok(current) if current == *json => {}
+                Ok(_) => differ.push(format!("  changed: {}", path.display())),
+                Err(_) => differ.push(format!("  missing: {}", path.display())),
+            }
+        }
+        differ.extend(stale.iter().map(|p| format!("  stale:   {}", out.join(p).display())));
+        if differ.is_empty() {
+            println!("{} dashboards up to date in {}", files.len(), out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{} is out of date; run `cargo xtask dashboards build --out {}`:",
+            out.display(),
+            out.display()
+        );
+        for line in differ {
+            eprintln!("{line}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+
+    for (rel, (json, d)) in &files {
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        // Leave unchanged files alone so their mtime (and file watchers) stay quiet.
+        if fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
+            fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!(
+            "{:<28} panels={:<3} queries={:<3} {}",
+            d.model.uid,
+            d.panel_count(),
+            d.query_count(),
+            path.display()
+        );
+    }
+    for p in &stale {
+        eprintln!(
+            "warning: {} is not produced by any dashboard; delete it if it was renamed",
+            out.join(p).display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
