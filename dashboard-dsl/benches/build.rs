@@ -32,7 +32,9 @@ fn dashboard(queries: Queries) -> Dashboard {
     let app = QueryVar::new("app")
         .datasource(&prom)
         .query("label_values(metrics_executor_activeTasks, application_name)");
-    let mut d = Dashboard::new("bench", "Bench").variable(&prom).variable(&app);
+    let mut d = Dashboard::new("bench", "Bench")
+        .variable(&prom)
+        .variable(&app);
     let mut row = Row::new("Row 0");
     for i in 0..PANELS {
         if i % 50 == 0 && i > 0 {
@@ -100,7 +102,10 @@ fn main() {
     let with_macro = run(Queries::Macro);
     let with_strings = run(Queries::Runtime);
 
-    let json = dashboard(Queries::Macro).build().expect("lints clean").to_json();
+    let json = dashboard(Queries::Macro)
+        .build()
+        .expect("lints clean")
+        .to_json();
     let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     let baseline = measure(iterations, || {
         let mut s = serde_json::to_string_pretty(black_box(&value)).expect("serialises");

@@ -320,7 +320,11 @@ impl Dashboard {
         }
         let ids = assign_ids(keys.iter().map(|(k, _)| k.as_ref()));
 
-        for p in self.top.iter().chain(self.rows.iter().flat_map(|r| &r.panels)) {
+        for p in self
+            .top
+            .iter()
+            .chain(self.rows.iter().flat_map(|r| &r.panels))
+        {
             for e in &p.errors {
                 errors.push(LintError {
                     dashboard: uid.clone(),
@@ -334,7 +338,11 @@ impl Dashboard {
         }
 
         let mut checked = lint::Checked::default();
-        for p in self.top.iter().chain(self.rows.iter().flat_map(|r| &r.panels)) {
+        for p in self
+            .top
+            .iter()
+            .chain(self.rows.iter().flat_map(|r| &r.panels))
+        {
             for (expr, labels) in &p.checked {
                 checked.insert(expr.clone(), labels.clone());
             }
@@ -343,8 +351,8 @@ impl Dashboard {
         let mut panels: Vec<PanelModel> = Vec::new();
         let mut y = 0;
         let layout_section = |specs: Vec<PanelSpec>,
-                                  top: u32,
-                                  errors: &mut Vec<LintError>|
+                              top: u32,
+                              errors: &mut Vec<LintError>|
          -> (Vec<PanelModel>, u32) {
             let items: Vec<Item> = specs
                 .iter()

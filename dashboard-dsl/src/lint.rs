@@ -204,7 +204,10 @@ fn parse_all(exprs: Vec<&str>) -> Vec<Result<OutputLabels, String>> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("parse never panics: dashboard_promql catches it"))
+            .flat_map(|h| {
+                h.join()
+                    .expect("parse never panics: dashboard_promql catches it")
+            })
             .collect()
     })
 }
@@ -335,7 +338,9 @@ impl Cx<'_> {
         let results = parse_all(pending.iter().map(|p| p.expr.as_str()).collect());
         for (p, result) in pending.iter().zip(results) {
             match result {
-                Ok(labels) => self.legend(&p.place, p.query.as_deref(), &labels, p.legend.as_deref()),
+                Ok(labels) => {
+                    self.legend(&p.place, p.query.as_deref(), &labels, p.legend.as_deref())
+                }
                 Err(message) => self.push(
                     &p.place,
                     p.query.as_deref(),
@@ -421,7 +426,10 @@ impl Cx<'_> {
         {
             self.undeclared(place, q, text);
         }
-        let is_prom = t.datasource.as_ref().is_some_and(|d| d.kind == "prometheus");
+        let is_prom = t
+            .datasource
+            .as_ref()
+            .is_some_and(|d| d.kind == "prometheus");
         if let (true, Some(expr)) = (is_prom, t.expr.as_deref()) {
             let legend = if check_legend {
                 t.legend_format.as_deref()

@@ -439,7 +439,11 @@ impl<V: Visualization> Panel<V> {
     }
 
     /// Override properties of the field (series) with this display name.
-    pub fn override_field(mut self, name: &str, props: impl IntoIterator<Item = FieldProp>) -> Self {
+    pub fn override_field(
+        mut self,
+        name: &str,
+        props: impl IntoIterator<Item = FieldProp>,
+    ) -> Self {
         self.overrides.push(Override {
             matcher: Matcher {
                 id: "byName".into(),
@@ -451,7 +455,11 @@ impl<V: Visualization> Panel<V> {
     }
 
     /// Override properties of every field whose name matches a regex.
-    pub fn override_regex(mut self, regex: &str, props: impl IntoIterator<Item = FieldProp>) -> Self {
+    pub fn override_regex(
+        mut self,
+        regex: &str,
+        props: impl IntoIterator<Item = FieldProp>,
+    ) -> Self {
         self.overrides.push(Override {
             matcher: Matcher {
                 id: "byRegexp".into(),
@@ -511,7 +519,11 @@ impl<V: Visualization> Panel<V> {
 
     /// Edit the per-visualisation field options (`fieldConfig.defaults.custom`).
     pub fn custom(mut self, edit: impl FnOnce(&mut FieldCustom)) -> Self {
-        edit(self.defaults.custom.get_or_insert_with(FieldCustom::default));
+        edit(
+            self.defaults
+                .custom
+                .get_or_insert_with(FieldCustom::default),
+        );
         self
     }
 
@@ -520,7 +532,11 @@ impl<V: Visualization> Panel<V> {
         let targets = self.targets;
         // Panel-level datasource: the one all queries share, else Grafana's "Mixed".
         let datasource = match targets.first().and_then(|t| t.datasource.clone()) {
-            Some(first) if targets.iter().all(|t| t.datasource.as_ref() == Some(&first)) => {
+            Some(first)
+                if targets
+                    .iter()
+                    .all(|t| t.datasource.as_ref() == Some(&first)) =>
+            {
                 Some(first)
             }
             Some(_) => Some(model::DataSourceRef {

@@ -27,7 +27,11 @@ fn building_twice_gives_identical_bytes() {
 fn output_is_pretty_sorted_and_ends_with_a_newline() {
     for d in built() {
         let json = d.to_json();
-        assert!(json.ends_with("}\n"), "{} must end with a newline", d.model.uid);
+        assert!(
+            json.ends_with("}\n"),
+            "{} must end with a newline",
+            d.model.uid
+        );
         // serde_json's Value keeps keys in a BTreeMap (no preserve_order in this
         // workspace), so a round trip sorts every object: equal text means we emitted
         // every key already in Grafana's sorted order.

@@ -5,14 +5,17 @@ use dashboard_dsl::layout::{place, Item, LayoutError, GRID_WIDTH};
 use proptest::prelude::*;
 
 fn item() -> impl Strategy<Value = Item> {
-    (1u32..=24, 1u32..=12, prop::option::weighted(0.2, (0u32..24, 0u32..30))).prop_map(
-        |(w, h, pin)| Item {
+    (
+        1u32..=24,
+        1u32..=12,
+        prop::option::weighted(0.2, (0u32..24, 0u32..30)),
+    )
+        .prop_map(|(w, h, pin)| Item {
             w,
             h,
             // Keep pins inside the grid; pins outside it are a separate, tested error.
             pin: pin.map(|(x, y)| (x.min(GRID_WIDTH - w), y)),
-        },
-    )
+        })
 }
 
 proptest! {

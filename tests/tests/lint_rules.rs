@@ -2,8 +2,8 @@
 //! dashboard, the panel and the query, and saying how to fix it.
 
 use dashboard_dsl::datasource::{Datasource, Prometheus, Tempo};
-use dashboard_dsl::lint::{self, LintError, LintKind};
 use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::lint::{self, LintError, LintKind};
 use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::variable::{DatasourceVar, QueryVar};
 use dashboard_dsl::{panel, Dashboard, Row};
@@ -48,12 +48,10 @@ fn with_panel(p: impl Into<dashboard_dsl::panel::PanelSpec>) -> Dashboard {
 #[test]
 fn invalid_promql_names_dashboard_panel_and_query() {
     let prom = prom();
-    let errs = errors(with_panel(
-        panel::timeseries("gc", "GC share").query(
-            &prom,
-            PromQuery::new("sum by (executor_id) rate(metrics_executor_totalGCTime_seconds_total[5m])"),
-        ),
-    ));
+    let errs = errors(with_panel(panel::timeseries("gc", "GC share").query(
+        &prom,
+        PromQuery::new("sum by (executor_id) rate(metrics_executor_totalGCTime_seconds_total[5m])"),
+    )));
     let e = only(&errs, LintKind::InvalidPromQl);
     let text = e.to_string();
     assert!(text.contains("dashboard `lint-test`"), "{text}");
@@ -103,9 +101,9 @@ fn undeclared_variable_in_a_title_and_a_link() {
 #[test]
 fn variable_query_using_a_later_or_unknown_variable() {
     let prom = prom();
-    let executor = QueryVar::new("executor")
-        .datasource(&prom)
-        .query(r#"label_values(metrics_executor_activeTasks{application_name=~"$app"}, executor_id)"#);
+    let executor = QueryVar::new("executor").datasource(&prom).query(
+        r#"label_values(metrics_executor_activeTasks{application_name=~"$app"}, executor_id)"#,
+    );
     let errs = errors(
         Dashboard::new("lint-test", "Lint test")
             .variable(&prom)
@@ -123,18 +121,26 @@ fn invalid_promql_in_a_variable_query() {
     let bad = QueryVar::new("bad")
         .datasource(&prom)
         .query("label_values(metrics_executor_activeTasks{application_name=}, executor_id)");
-    let errs = errors(Dashboard::new("lint-test", "Lint test").variable(&prom).variable(&bad));
+    let errs = errors(
+        Dashboard::new("lint-test", "Lint test")
+            .variable(&prom)
+            .variable(&bad),
+    );
     only(&errs, LintKind::InvalidPromQl);
 }
 
 #[test]
 fn legend_label_removed_by_the_outer_aggregation() {
     let prom = prom();
-    let errs = errors(with_panel(panel::timeseries("gc", "GC").query(
-        &prom,
-        PromQuery::new("sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total[5m]))")
+    let errs = errors(with_panel(
+        panel::timeseries("gc", "GC").query(
+            &prom,
+            PromQuery::new(
+                "sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total[5m]))",
+            )
             .legend("{{application_name}} / {{executor_id}}"),
-    )));
+        ),
+    ));
     let e = only(&errs, LintKind::LegendLabelDropped);
     assert!(e.message.contains("{{application_name}}"), "{e}");
     assert!(!e.message.contains("{{executor_id}}"), "{e}");
@@ -146,10 +152,10 @@ fn query_on_a_datasource_variable_of_another_type() {
     // The typed API cannot express this; a model edited by hand (or imported) can.
     let prom = prom();
     let tempo = DatasourceVar::<Tempo>::new("tempo");
-    let mut built = with_panel(panel::timeseries("t", "Tasks").query(
-        &prom,
-        PromQuery::new("sum(metrics_executor_activeTasks)"),
-    ))
+    let mut built = with_panel(
+        panel::timeseries("t", "Tasks")
+            .query(&prom, PromQuery::new("sum(metrics_executor_activeTasks)")),
+    )
     .variable(&tempo)
     .build()
     .unwrap();
@@ -157,9 +163,10 @@ fn query_on_a_datasource_variable_of_another_type() {
     target.datasource.as_mut().unwrap().uid = "${tempo}".into();
     let errs = lint::lint_dashboard(&built.model);
     assert!(
-        errs.iter().any(|e| e.kind == LintKind::DatasourceKindMismatch
-            && e.message.contains("prometheus query")
-            && e.message.contains("$tempo")),
+        errs.iter()
+            .any(|e| e.kind == LintKind::DatasourceKindMismatch
+                && e.message.contains("prometheus query")
+                && e.message.contains("$tempo")),
         "{errs:#?}"
     );
 }
@@ -167,7 +174,8 @@ fn query_on_a_datasource_variable_of_another_type() {
 #[test]
 fn panels_outside_the_grid_or_overlapping() {
     let errs = errors(
-        Dashboard::new("lint-test", "Lint test").panel(panel::text("wide", "Too wide", "").width(25)),
+        Dashboard::new("lint-test", "Lint test")
+            .panel(panel::text("wide", "Too wide", "").width(25)),
     );
     let e = only(&errs, LintKind::OutsideGrid);
     assert_eq!(e.panel.as_deref(), Some("Too wide"));
@@ -187,10 +195,18 @@ fn panels_outside_the_grid_or_overlapping() {
         .unwrap();
     built.model.panels[1].grid_pos.x = 20;
     let errs = lint::lint_dashboard(&built.model);
-    assert!(errs.iter().any(|e| e.message.contains("outside the 24-column grid")), "{errs:#?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("outside the 24-column grid")),
+        "{errs:#?}"
+    );
     built.model.panels[1].grid_pos.x = 6;
     let errs = lint::lint_dashboard(&built.model);
-    assert!(errs.iter().any(|e| e.message.contains("overlaps panel \"A\"")), "{errs:#?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("overlaps panel \"A\"")),
+        "{errs:#?}"
+    );
 }
 
 #[test]
@@ -210,7 +226,10 @@ fn duplicate_dashboard_uids() {
     let b = Dashboard::new("spark", "B").build().unwrap();
     let errs = lint::lint_set([&a.model, &b.model]);
     let e = only(&errs, LintKind::DuplicateUid);
-    assert!(e.message.contains("\"A\"") && e.message.contains("\"B\""), "{e}");
+    assert!(
+        e.message.contains("\"A\"") && e.message.contains("\"B\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -239,12 +258,12 @@ fn duplicate_ref_ids_and_foreign_query_handles() {
 fn undeclared_variable_in_a_data_link() {
     let tempo = DatasourceVar::<Tempo>::new("tempo");
     let errs = errors(
-        Dashboard::new("lint-test", "Lint test").variable(&tempo).panel(
-            panel::text("t", "T", "").data_link(PanelLink::tempo_search(
+        Dashboard::new("lint-test", "Lint test")
+            .variable(&tempo)
+            .panel(panel::text("t", "T", "").data_link(PanelLink::tempo_search(
                 &tempo,
                 r#"{span.spark.app.name="$app"}"#,
-            )),
-        ),
+            ))),
     );
     let e = only(&errs, LintKind::UndeclaredVariable);
     assert!(e.message.contains("$app"), "{e}");

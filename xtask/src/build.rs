@@ -88,7 +88,11 @@ pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
                 Err(_) => differ.push(format!("  missing: {}", path.display())),
             }
         }
-        differ.extend(stale.iter().map(|p| format!("  stale:   {}", out.join(p).display())));
+        differ.extend(
+            stale
+                .iter()
+                .map(|p| format!("  stale:   {}", out.join(p).display())),
+        );
         if differ.is_empty() {
             println!("{} dashboards up to date in {}", files.len(), out.display());
             return Ok(ExitCode::SUCCESS);
@@ -107,8 +111,7 @@ pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
     for (rel, (json, d)) in &files {
         let path = out.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         // Leave unchanged files alone so their mtime (and file watchers) stay quiet.
         if fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Build, check and test the Spark dashboards", version)]
+#[command(
+    name = "cargo xtask",
+    about = "Build, check and test the Spark dashboards",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

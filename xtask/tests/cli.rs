@@ -38,27 +38,59 @@ fn build_writes_one_file_per_dashboard_and_check_passes() {
         "one line per dashboard with uid, panels and queries: {line}"
     );
 
-    let o = xtask(&["dashboards", "build", "--out", out.to_str().unwrap(), "--check"]);
+    let o = xtask(&[
+        "dashboards",
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
 }
 
 #[test]
 fn check_lists_changed_missing_and_stale_files_and_writes_nothing() {
     let out = temp_dir("build-stale");
-    assert!(xtask(&["dashboards", "build", "--out", out.to_str().unwrap()]).status.success());
+    assert!(
+        xtask(&["dashboards", "build", "--out", out.to_str().unwrap()])
+            .status
+            .success()
+    );
     let file = out.join("Spark").join("spark-overview.json");
     fs::write(&file, "{}\n").unwrap();
     fs::write(out.join("renamed.json"), "{}\n").unwrap();
 
-    let o = xtask(&["dashboards", "build", "--out", out.to_str().unwrap(), "--check"]);
+    let o = xtask(&[
+        "dashboards",
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
     assert!(!o.status.success());
     let msg = text(&o);
-    assert!(msg.contains("changed:") && msg.contains("spark-overview.json"), "{msg}");
-    assert!(msg.contains("stale:") && msg.contains("renamed.json"), "{msg}");
-    assert_eq!(fs::read_to_string(&file).unwrap(), "{}\n", "--check writes nothing");
+    assert!(
+        msg.contains("changed:") && msg.contains("spark-overview.json"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("stale:") && msg.contains("renamed.json"),
+        "{msg}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "{}\n",
+        "--check writes nothing"
+    );
 
     fs::remove_file(&file).unwrap();
-    let o = xtask(&["dashboards", "build", "--out", out.to_str().unwrap(), "--check"]);
+    let o = xtask(&[
+        "dashboards",
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
     assert!(!o.status.success());
     assert!(text(&o).contains("missing:"), "{}", text(&o));
 }

@@ -1,0 +1,19 @@
+use dashboard_dsl::variable::QueryVar;
+use dashboard_macros::Variables;
+
+#[derive(Variables)]
+struct Vars {
+    #[variable(
+        query = r#"label_values(metrics_executor_activeTasks{application_name=~"$app"}, executor_id)"#
+    )]
+    executor: QueryVar,
+    app: QueryVar,
+    #[variable(
+        query = r#"label_values(metrics_executor_activeTasks{namespace="$namespace"}, application_name)"#
+    )]
+    other: QueryVar,
+}
+
+fn main() {
+    let _ = Vars::new();
+}
