@@ -126,11 +126,11 @@ impl PanelLink {
     /// `${__value.raw}` or `${__data.fields.traceID}`.
     ///
     /// ```
-    /// use dashboard_dsl::{datasource::Tempo, link::PanelLink, variable::DatasourceVar};
-    /// let tempo = DatasourceVar::<Tempo>::new("tempo");
+    /// use dashboard_dsl::{datasource::{Datasource, Tempo}, link::PanelLink};
+    /// let tempo = Datasource::<Tempo>::uid("tempo");
     /// let l = PanelLink::tempo_trace(&tempo, "${__value.raw}").to_model();
     /// let internal = l.internal.unwrap();
-    /// assert_eq!(internal.datasource_uid, "${tempo}");
+    /// assert_eq!(internal.datasource_uid, "tempo");
     /// assert_eq!(internal.query.query.as_deref(), Some("${__value.raw}"));
     /// ```
     pub fn tempo_trace(tempo: &impl AsDatasource<Tempo>, trace_id: &str) -> Self {
@@ -147,7 +147,8 @@ impl PanelLink {
     /// use dashboard_dsl::{datasource::Tempo, link::PanelLink, variable::DatasourceVar};
     /// let tempo = DatasourceVar::<Tempo>::new("tempo");
     /// let l = PanelLink::tempo_search(&tempo, r#"{resource.service.name="spark" && span.spark.app.name=~"$app"}"#);
-    /// assert_eq!(l.to_model().internal.unwrap().query.query_type.as_deref(), Some("traceql"));
+    /// // A datasource variable: an Explore URL that Grafana interpolates.
+    /// assert!(l.to_model().url.contains("traceql"));
     /// ```
     pub fn tempo_search(tempo: &impl AsDatasource<Tempo>, traceql: &str) -> Self {
         Self::internal(
@@ -160,8 +161,8 @@ impl PanelLink {
     /// Search spans in Jaeger by service, operation and logfmt tags.
     ///
     /// ```
-    /// use dashboard_dsl::{datasource::Jaeger, link::PanelLink, variable::DatasourceVar};
-    /// let jaeger = DatasourceVar::<Jaeger>::new("jaeger");
+    /// use dashboard_dsl::{datasource::{Datasource, Jaeger}, link::PanelLink};
+    /// let jaeger = Datasource::<Jaeger>::uid("jaeger");
     /// let l = PanelLink::jaeger_search(&jaeger, "spark", Some("spark.stage"), "spark.app.name=$app").to_model();
     /// assert_eq!(l.internal.unwrap().query.tags.as_deref(), Some("spark.app.name=$app"));
     /// ```
@@ -194,6 +195,12 @@ impl PanelLink {
         )
     }
 
+    /// A link that opens Explore on `ds` with `query` over the clicked panel's time range.
+    ///
+    /// With a fixed datasource this is Grafana's native internal link. A datasource
+    /// *variable* cannot go there: Grafana does not interpolate `internal.datasourceUid`,
+    /// and Explore has no dashboard variables to resolve it with. So for a variable the
+    /// helper writes the Explore URL itself, where Grafana does interpolate `${var}`.
     fn internal<K: crate::datasource::DatasourceKind>(
         title: &str,
         ds: &impl AsDatasource<K>,
@@ -204,6 +211,16 @@ impl PanelLink {
             query.ref_id = "A".into();
         }
         query.datasource = Some(ds.clone());
+        if ds.uid.starts_with('$') {
+            return PanelLink {
+                link: Link {
+                    internal: None,
+                    target_blank: None,
+                    title: title.to_string(),
+                    url: explore_url(&ds.uid, &query),
+                },
+            };
+        }
         PanelLink {
             link: Link {
                 internal: Some(InternalLink {
@@ -227,5 +244,90 @@ impl PanelLink {
     /// The stored link.
     pub fn to_model(&self) -> Link {
         self.link.clone()
+    }
+}
+
+/// `/explore?schemaVersion=1&panes=…` for one query, over the time range of the click.
+/// The JSON is percent-encoded except for Grafana variable references, which Grafana
+/// replaces when the link is rendered.
+fn explore_url(datasource_uid: &str, query: &crate::model::Target) -> String {
+    let pane = serde_json::json!({
+        "spark": {
+            "datasource": datasource_uid,
+            "queries": [query],
+            "range": {"from": "${__from}", "to": "${__to}"},
+        }
+    });
+    let json = serde_json::to_string(&pane).expect("a Target always serialises");
+    format!(
+        "/explore?schemaVersion=1&panes={}",
+        encode_keeping_variables(&json)
+    )
+}
+
+/// Percent-encodes `s` for a query-string value, leaving `$var`, `${var…}` and `[[var]]`
+/// references intact.
+fn encode_keeping_variables(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    let mut last = 0;
+    for r in dashboard_promql::scan(s) {
+        percent_encode(&s[last..r.range.start], &mut out);
+        out.push_str(&s[r.range.clone()]);
+        last = r.range.end;
+    }
+    percent_encode(&s[last..], &mut out);
+    out
+}
+
+fn percent_encode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasource::{Datasource, Tempo};
+    use crate::variable::DatasourceVar;
+
+    #[test]
+    fn variable_datasource_links_go_through_an_explore_url() {
+        let tempo = DatasourceVar::<Tempo>::new("tempo");
+        let l =
+            PanelLink::tempo_search(&tempo, r#"{span.spark.app.name=~"${app:regex}"}"#).to_model();
+        assert!(l.internal.is_none());
+        assert!(
+            l.url.starts_with("/explore?schemaVersion=1&panes=%7B"),
+            "{}",
+            l.url
+        );
+        // Variables stay readable for Grafana to replace; everything else is encoded.
+        for v in ["${tempo}", "${app:regex}", "${__from}", "${__to}"] {
+            assert!(l.url.contains(v), "{v} in {}", l.url);
+        }
+        assert!(!l.url.contains('"') && !l.url.contains(' '), "{}", l.url);
+    }
+
+    #[test]
+    fn fixed_datasource_links_are_internal() {
+        let tempo = Datasource::<Tempo>::uid("tempo");
+        let l = PanelLink::tempo_trace(&tempo, "${__value.raw}").to_model();
+        let internal = l.internal.expect("internal link");
+        assert_eq!(internal.datasource_uid, "tempo");
+        assert_eq!(internal.query.ref_id, "A");
+        assert!(l.url.is_empty());
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        let s = r#"{"q":"a b&c=d/é"}"#;
+        let mut out = String::new();
+        percent_encode(s, &mut out);
+        assert_eq!(out, "%7B%22q%22%3A%22a%20b%26c%3Dd%2F%C3%A9%22%7D");
     }
 }

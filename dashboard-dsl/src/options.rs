@@ -410,12 +410,55 @@ pub struct HeatmapTooltip {
     pub y_histogram: bool,
 }
 
+string_enum!(
+    /// How a bucket axis is split: by bucket size or by bucket count.
+    BucketMode { Size => "size", Count => "count" }
+    default Size
+);
+string_enum!(
+    /// Bucket axis scale.
+    BucketScale { Linear => "linear", Log => "log" }
+    default Linear
+);
+
+/// One axis of a calculated heatmap (`options.calculation.xBuckets` / `yBuckets`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeatmapBuckets {
+    pub mode: BucketMode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<HeatmapScale>,
+    /// A size (`"1m"`, `"0.5"`) or a count, as Grafana stores it: a string.
+    pub value: String,
+}
+
+/// Scale of a bucket axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeatmapScale {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<u32>,
+    #[serde(rename = "type")]
+    pub kind: BucketScale,
+}
+
+/// How a heatmap buckets raw values (`options.calculation`), used with `calculate: true`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeatmapCalculation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x_buckets: Option<HeatmapBuckets>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y_buckets: Option<HeatmapBuckets>,
+}
+
 /// `heatmap` options. `calculate: false` means the data already are buckets, as with
-/// Prometheus histograms (`format: heatmap`).
+/// Prometheus histograms (`format: heatmap`); with `calculate: true`, `calculation` says
+/// how to bucket raw values.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeatmapOptions {
     pub calculate: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calculation: Option<HeatmapCalculation>,
     pub cell_gap: u32,
     pub color: HeatmapColor,
     pub legend: Show,
@@ -428,6 +471,7 @@ impl Default for HeatmapOptions {
     fn default() -> Self {
         HeatmapOptions {
             calculate: false,
+            calculation: None,
             cell_gap: 1,
             color: HeatmapColor::default(),
             legend: Show { show: true },

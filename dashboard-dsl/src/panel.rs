@@ -545,9 +545,9 @@ impl<V: Visualization> Panel<V> {
             }),
             None => None,
         };
-        let has_field_config = self.defaults != FieldDefaults::default()
-            || !self.overrides.is_empty()
-            || !targets.is_empty();
+        // Grafana fills in an empty fieldConfig itself; writing one would only be noise.
+        let has_field_config =
+            self.defaults != FieldDefaults::default() || !self.overrides.is_empty();
         let (repeat, repeat_direction) = match self.repeat {
             Some((v, d)) => (Some(v), Some(d)),
             None => (None, None),
@@ -721,6 +721,37 @@ impl Panel<HeatmapOptions> {
     /// The unit of the bucket axis.
     pub fn y_unit(self, unit: Unit) -> Self {
         self.options(|o| o.y_axis.unit = Some(unit))
+    }
+
+    /// Bucket raw values: `y` buckets by count (log-2 scale when `log`), time in `x_size`
+    /// steps such as `1m` (or Grafana's automatic step when `None`).
+    ///
+    /// ```
+    /// let p = dashboard_dsl::panel::heatmap("task_time", "Task time").calculate(Some("1m"), 20, true);
+    /// ```
+    pub fn calculate(self, x_size: Option<&str>, y_count: u32, log: bool) -> Self {
+        self.options(|o| {
+            o.calculate = true;
+            o.calculation = Some(HeatmapCalculation {
+                x_buckets: x_size.map(|v| HeatmapBuckets {
+                    mode: BucketMode::Size,
+                    scale: None,
+                    value: v.to_string(),
+                }),
+                y_buckets: Some(HeatmapBuckets {
+                    mode: BucketMode::Count,
+                    scale: Some(HeatmapScale {
+                        log: log.then_some(2),
+                        kind: if log {
+                            BucketScale::Log
+                        } else {
+                            BucketScale::Linear
+                        },
+                    }),
+                    value: y_count.to_string(),
+                }),
+            });
+        })
     }
 
     /// A named colour scheme, such as `Spectral`.

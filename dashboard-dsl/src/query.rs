@@ -128,6 +128,7 @@ impl Format {
 /// assert_eq!(t.expr.as_deref(), Some("up"));
 /// assert_eq!(t.instant, Some(true));
 /// assert_eq!(t.range, Some(false));
+/// assert_eq!(PromQuery::new("up").into_target().instant, None);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromQuery {
@@ -208,10 +209,11 @@ impl Query for PromQuery {
             exemplar: self.exemplar.then_some(true),
             expr: Some(self.expr.text),
             format: (self.format != Format::TimeSeries).then(|| self.format.id().to_string()),
-            instant: Some(self.instant),
+            // A range query is Grafana's default; only instant queries need saying so.
+            instant: self.instant.then_some(true),
             interval: self.interval,
             legend_format: self.legend,
-            range: Some(!self.instant),
+            range: self.instant.then_some(false),
             ref_id: self.ref_id.unwrap_or_default(),
             ..Target::default()
         };
