@@ -21,12 +21,14 @@
 #![warn(missing_docs)]
 
 mod labels;
+mod names;
 mod scan;
 mod substitute;
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub use names::{grouping_labels, metric_names};
 pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabels};
 pub use promql_parser::parser::Expr;
 pub use scan::{is_builtin, rename, scan, VarRef};

@@ -1,7 +1,9 @@
 //! `cargo xtask`: the project's build tooling, in plain Rust (no shell scripts).
 
 mod build;
+mod input;
 mod test;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,12 @@ enum DashboardsCommand {
         #[arg(long)]
         check: bool,
     },
+    /// Check every query against a live Prometheus, expanding Grafana's variables.
+    ///
+    /// Reports Prometheus parse errors, metrics that do not exist, queries with no
+    /// series, legend/grouping/data-link labels the result lacks and variable queries
+    /// with no values. Exits 0 only when everything passes.
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +61,9 @@ fn main() -> ExitCode {
         Command::Dashboards {
             command: DashboardsCommand::Build { out, check },
         } => build::run(&out, check),
+        Command::Dashboards {
+            command: DashboardsCommand::Validate(args),
+        } => validate::run(&args),
         Command::Test(args) => test::run(&args),
     };
     match result {

@@ -1,0 +1,116 @@
+//! What an expression reads: the metric names of its selectors and the labels its
+//! aggregations group by. `validate` uses them to tell "this metric does not exist" from
+//! "this query returns nothing", and to check that grouping labels reach the result.
+
+use std::collections::BTreeSet;
+
+use promql_parser::label::METRIC_NAME;
+use promql_parser::parser::{Expr, LabelModifier};
+
+/// The metric names selected anywhere in `expr`, by name or by an `__name__="…"` matcher.
+///
+/// ```
+/// let e = dashboard_promql::parse(
+///     r#"sum(rate(a_total[5m])) / sum(rate({__name__="b_total"}[5m])) + on() vector(1)"#,
+/// ).unwrap();
+/// let names: Vec<String> = dashboard_promql::metric_names(&e).into_iter().collect();
+/// assert_eq!(names, ["a_total", "b_total"]);
+/// ```
+pub fn metric_names(expr: &Expr) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    walk(expr, &mut |e| {
+        let vs = match e {
+            Expr::VectorSelector(vs) => vs,
+            Expr::MatrixSelector(ms) => &ms.vs,
+            _ => return,
+        };
+        if let Some(name) = &vs.name {
+            out.insert(name.clone());
+        }
+        for m in &vs.matchers.matchers {
+            if m.name == METRIC_NAME && matches!(m.op, promql_parser::label::MatchOp::Equal) {
+                out.insert(m.value.clone());
+            }
+        }
+    });
+    out
+}
+
+/// The labels of every `by (…)` in `expr`, outermost first. A result can only carry
+/// such a label if the series under the aggregation do.
+///
+/// ```
+/// let e = dashboard_promql::parse("max by (executor_id) (sum by (executor_id, job) (x))").unwrap();
+/// let labels: Vec<String> = dashboard_promql::grouping_labels(&e).into_iter().collect();
+/// assert_eq!(labels, ["executor_id", "job"]);
+/// ```
+pub fn grouping_labels(expr: &Expr) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    walk(expr, &mut |e| {
+        if let Expr::Aggregate(a) = e {
+            if let Some(LabelModifier::Include(labels)) = &a.modifier {
+                out.extend(labels.labels.iter().cloned());
+            }
+        }
+    });
+    out
+}
+
+/// Visits `expr` and every expression below it.
+fn walk(expr: &Expr, f: &mut impl FnMut(&Expr)) {
+    f(expr);
+    match expr {
+        Expr::Aggregate(a) => {
+            if let Some(p) = &a.param {
+                walk(p, f);
+            }
+            walk(&a.expr, f);
+        }
+        Expr::Unary(u) => walk(&u.expr, f),
+        Expr::Binary(b) => {
+            walk(&b.lhs, f);
+            walk(&b.rhs, f);
+        }
+        Expr::Paren(p) => walk(&p.expr, f),
+        Expr::Subquery(s) => walk(&s.expr, f),
+        Expr::Call(c) => {
+            for a in &c.args.args {
+                walk(a, f);
+            }
+        }
+        Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::VectorSelector(_)
+        | Expr::MatrixSelector(_)
+        | Expr::Extension(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    #[test]
+    fn finds_names_inside_functions_subqueries_and_binaries() {
+        let e = parse(
+            r#"histogram_quantile(0.9, sum by (le) (rate(h_bucket{app=~"$app"}[$__rate_interval])))
+               / max_over_time(g[10m:1m]) - -c"#,
+        )
+        .unwrap();
+        let names: Vec<String> = metric_names(&e).into_iter().collect();
+        assert_eq!(names, ["c", "g", "h_bucket"]);
+    }
+
+    #[test]
+    fn regex_name_matchers_are_not_names() {
+        let e = parse(r#"{__name__=~"spark_.*"}"#).unwrap();
+        assert!(metric_names(&e).is_empty());
+    }
+
+    #[test]
+    fn without_is_not_grouping() {
+        let e = parse("sum without (instance) (x)").unwrap();
+        assert!(grouping_labels(&e).is_empty());
+    }
+}
