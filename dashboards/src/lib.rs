@@ -10,7 +10,10 @@
 
 use dashboard_dsl::{Dashboard, Folder};
 
+pub mod common;
+pub mod spark_job_tracing;
 pub mod spark_overview;
+pub mod spark_profiling;
 
 /// The folder every Spark dashboard lives in.
 pub fn spark_folder() -> Folder {
@@ -19,5 +22,9 @@ pub fn spark_folder() -> Folder {
 
 /// Every dashboard of the project, unbuilt: building runs layout and lint.
 pub fn all() -> Vec<Dashboard> {
-    vec![spark_overview::dashboard()]
+    vec![
+        spark_job_tracing::dashboard(),
+        spark_overview::dashboard(),
+        spark_profiling::dashboard(),
+    ]
 }

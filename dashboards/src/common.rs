@@ -1,0 +1,158 @@
+//! What the Spark dashboards share: their variables, the trace conventions, recipe links and
+//! the data links into Tempo and Jaeger.
+//!
+//! Metric sources (see `provisioning/` and docs/recipes/observability/observability-stack.md):
+//! - `metrics_executor_*` from the driver's `/metrics/executors/prometheus`: one series per
+//!   executor with `application_id`, `application_name` and `executor_id`. Memory rows there
+//!   are peaks since the application started.
+//! - `spark_<source>_<metric>` from the driver's Dropwizard registry, renamed by the
+//!   contract's relabeling; `application_id` comes from service discovery.
+
+use dashboard_dsl::datasource::{Jaeger, Prometheus, Tempo};
+use dashboard_dsl::link::PanelLink;
+use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
+use dashboard_macros::Variables;
+
+/// The uid of Spark Job Tracing.
+pub const TRACING_UID: &str = "spark-job-tracing";
+/// The uid of Spark Profiling.
+pub const PROFILING_UID: &str = "spark-profiling";
+
+/// Where `docs/recipes` is published; panels link to the recipe that explains them.
+/// Override at build time with `SPARK_DASHBOARDS_RECIPES_URL` (your fork or docs site).
+pub const DEFAULT_RECIPES_URL: &str =
+    "https://github.com/spark-dashboards/spark-dashboards/blob/main/docs/recipes";
+
+/// The recipes' base URL for this build.
+pub fn recipes_url() -> String {
+    std::env::var("SPARK_DASHBOARDS_RECIPES_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| DEFAULT_RECIPES_URL.to_string())
+}
+
+/// The variables of both Spark dashboards, in resolution order.
+#[derive(Variables)]
+pub struct SparkVars {
+    /// The Prometheus that scrapes the Spark drivers (see the metrics contract).
+    #[variable(label = "Prometheus", default = "prometheus")]
+    pub prometheus: DatasourceVar<Prometheus>,
+    /// Tempo, for the application's spans (service.name="spark").
+    #[variable(label = "Tempo", default = "tempo")]
+    pub tempo: DatasourceVar<Tempo>,
+    /// Jaeger, for the same spans.
+    #[variable(label = "Jaeger", default = "jaeger")]
+    pub jaeger: DatasourceVar<Jaeger>,
+    /// Spark application, by `spark.app.name`: the id changes on every run.
+    #[variable(
+        label = "Application",
+        datasource = prometheus,
+        query = "label_values(metrics_executor_activeTasks, application_name)",
+        sort = Sort::AlphabeticalAsc
+    )]
+    pub app: QueryVar,
+    /// Every run of the application in the time range: driver metrics carry only the id.
+    #[variable(
+        label = "Run",
+        datasource = prometheus,
+        query = "label_values(metrics_executor_activeTasks{application_name=~\"$app\"}, application_id)",
+        include_all,
+        hide = Hide::Variable
+    )]
+    pub app_id: QueryVar,
+    /// Executors of the application, `driver` included.
+    #[variable(
+        label = "Executor",
+        datasource = prometheus,
+        query = "label_values(metrics_executor_activeTasks{application_name=~\"$app\"}, executor_id)",
+        multi,
+        include_all,
+        all_value = ".*",
+        sort = Sort::NaturalAsc
+    )]
+    pub executor: QueryVar,
+    /// A trace id to open in the trace panel (set by the links of the trace tables).
+    #[variable(label = "Trace id", query = "")]
+    pub trace_id: TextboxVar,
+    /// The namespace of the span convention; constant, so queries read plainly.
+    #[variable(query = "spark", hide = Hide::Variable)]
+    pub service: ConstantVar,
+}
+
+/// The recipes panels link to, under `docs/recipes/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipe {
+    SlowJobs,
+    DataSkew,
+    OomAndSpill,
+    Shuffle,
+    Gc,
+    ProfilingGuide,
+    Stack,
+}
+
+impl Recipe {
+    /// The file, relative to `docs/recipes/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Recipe::SlowJobs => "troubleshoot/slow-spark-jobs.md",
+            Recipe::DataSkew => "troubleshoot/data-skew-diagnosis.md",
+            Recipe::OomAndSpill => "troubleshoot/oom-and-spill.md",
+            Recipe::Shuffle => "troubleshoot/shuffle-bottleneck.md",
+            Recipe::Gc => "troubleshoot/gc-pressure.md",
+            Recipe::ProfilingGuide => "observability/spark-profiling-guide.md",
+            Recipe::Stack => "observability/observability-stack.md",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Recipe::SlowJobs => "Recipe: slow Spark jobs",
+            Recipe::DataSkew => "Recipe: data skew",
+            Recipe::OomAndSpill => "Recipe: OOM and spill",
+            Recipe::Shuffle => "Recipe: shuffle bottleneck",
+            Recipe::Gc => "Recipe: GC pressure",
+            Recipe::ProfilingGuide => "Guide: reading the Spark dashboards",
+            Recipe::Stack => "Guide: the observability stack",
+        }
+    }
+
+    /// A panel-menu link to the recipe.
+    pub fn link(self) -> PanelLink {
+        PanelLink::url(self.title(), &format!("{}/{}", recipes_url(), self.path()))
+    }
+}
+
+/// TraceQL for the application's spans, per the span convention of the trace exporter:
+/// resource `service.name="spark"` with `spark.app.name`.
+pub const APP_SPANS: &str =
+    r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}"}"#;
+
+/// Data links from a metric panel into the application's spans in Tempo and Jaeger, over
+/// the dashboard's time range.
+pub fn trace_links(v: &SparkVars) -> [PanelLink; 2] {
+    [
+        PanelLink::tempo_search(&v.tempo, APP_SPANS).title("Spans of this application in Tempo"),
+        PanelLink::jaeger_search(&v.jaeger, "$service", None, "spark.app.name=$app")
+            .title("Spans of this application in Jaeger"),
+    ]
+}
+
+/// Data links for per-executor series: the spans of that executor's tasks.
+pub fn executor_trace_links(v: &SparkVars) -> [PanelLink; 2] {
+    [
+        PanelLink::tempo_search(
+            &v.tempo,
+            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.task" && span.spark.executor.id="${__field.labels.executor_id}"}"#,
+        )
+        .title("Task spans of this executor in Tempo"),
+        PanelLink::jaeger_search(
+            &v.jaeger,
+            "$service",
+            Some("spark.task"),
+            "spark.app.name=$app spark.executor.id=${__field.labels.executor_id}",
+        )
+        .title("Task spans of this executor in Jaeger"),
+    ]
+}

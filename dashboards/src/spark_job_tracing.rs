@@ -1,0 +1,361 @@
+//! Spark Job Tracing (`spark-job-tracing`): jobs and stages over time, how tasks spread
+//! over executors, the bottleneck indicators, and the application's spans in Tempo and
+//! Jaeger.
+
+use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
+use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, StatTextMode, Tooltip};
+use dashboard_dsl::panel;
+use dashboard_dsl::query::{JaegerQuery, PromQuery, TempoQuery};
+use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_macros::{promql, PanelKey};
+
+use crate::common::{executor_trace_links, trace_links, Recipe, SparkVars, APP_SPANS};
+
+/// Panel keys: ids derive from them, so a key is never reused for another panel.
+#[derive(PanelKey, Clone, Copy)]
+pub enum Key {
+    ActiveJobs,
+    RunningStages,
+    WaitingStages,
+    FailedStages,
+    JobsAndStages,
+    Completions,
+    ActiveTasksPerExecutor,
+    CompletedTasksPerExecutor,
+    FailedTasksPerExecutor,
+    TaskSpread,
+    GcShare,
+    ShufflePerExecutor,
+    ShuffleSkew,
+    IdleShare,
+    TraceSearch,
+    JobStageSpans,
+    JaegerTraces,
+    Trace,
+}
+
+/// Builds the dashboard.
+pub fn dashboard() -> Dashboard {
+    let v = SparkVars::new();
+    let ds = &v.prometheus;
+    let [to_tempo, to_jaeger] = trace_links(&v);
+    let [executor_tempo, executor_jaeger] = executor_trace_links(&v);
+
+    // --- Jobs and stages -------------------------------------------------------------
+    let active_jobs = panel::stat(Key::ActiveJobs, "Active jobs")
+        .description("Jobs running now (DAGScheduler). Zero while the application is busy means it is in driver-side code between jobs: see the recipe.")
+        .link(Recipe::SlowJobs.link())
+        .no_graph()
+        .query(ds, PromQuery::new(promql!(
+            r#"sum(spark_DAGScheduler_job_activeJobs_Value{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        )));
+    let running_stages = panel::stat(Key::RunningStages, "Running stages")
+        .description("Stages with tasks running now. More running stages than executors' cores can serve shows up as waiting tasks and idle time below.")
+        .link(Recipe::SlowJobs.link())
+        .no_graph()
+        .query(ds, PromQuery::new(promql!(
+            r#"sum(spark_DAGScheduler_stage_runningStages_Value{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        )));
+    let waiting_stages = panel::stat(Key::WaitingStages, "Waiting stages")
+        .description("Stages waiting for their parents (shuffle dependencies) to finish. A long queue behind one running stage points at that stage as the bottleneck.")
+        .link(Recipe::SlowJobs.link())
+        .no_graph()
+        .query(ds, PromQuery::new(promql!(
+            r#"sum(spark_DAGScheduler_stage_waitingStages_Value{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        )));
+    let failed_stages = panel::stat(Key::FailedStages, "Failed stages")
+        .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
+        .link(Recipe::Shuffle.link())
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(1.0, "red")]))
+        .background()
+        .no_graph()
+        .query(ds, PromQuery::new(promql!(
+            r#"sum(spark_appStatus_stages_failedStages_Count{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        )));
+
+    let mut jobs_and_stages = panel::timeseries(Key::JobsAndStages, "Jobs and stages over time")
+        .description("Active jobs, running stages and waiting stages, from the driver's DAGScheduler. Long flat stretches with one running stage and waiting stages behind it mark the stage that holds the job up.")
+        .link(Recipe::SlowJobs.link())
+        .data_link(to_tempo.clone())
+        .data_link(to_jaeger.clone())
+        .unit(Unit::Short)
+        .decimals(0)
+        .min(0.0)
+        .tooltip(Tooltip::all_descending())
+        .width(14);
+    jobs_and_stages.add_query(
+        ds,
+        PromQuery::new(promql!(
+            r#"sum(spark_DAGScheduler_job_activeJobs_Value{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        ))
+        .legend("active jobs"),
+    );
+    jobs_and_stages.add_query(
+        ds,
+        PromQuery::new(promql!(
+            r#"sum(spark_DAGScheduler_stage_runningStages_Value{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        ))
+        .legend("running stages"),
+    );
+    jobs_and_stages.add_query(
+        ds,
+        PromQuery::new(promql!(
+            r#"sum(spark_DAGScheduler_stage_waitingStages_Value{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        ))
+        .legend("waiting stages"),
+    );
+
+    let mut completions = panel::timeseries(Key::Completions, "Job and stage completions")
+        .description("Jobs and stages finishing per minute: succeeded, failed and skipped (skipped stages reused shuffle output already written). Failures in red.")
+        .link(Recipe::SlowJobs.link())
+        .data_link(to_tempo.clone())
+        .data_link(to_jaeger.clone())
+        .unit(Unit::OpsPerMinute)
+        .min(0.0)
+        .bars()
+        .fill_opacity(60)
+        .stacked()
+        .width(10);
+    completions.add_query(ds, PromQuery::new(promql!(
+        r#"60 * sum(rate(spark_appStatus_jobs_succeededJobs_Count{application_id=~"$app_id"}[$__rate_interval]))"#,
+        app_id = v.app_id
+    )).legend("jobs succeeded"));
+    let jobs_failed = completions.add_query(ds, PromQuery::new(promql!(
+        r#"60 * sum(rate(spark_appStatus_jobs_failedJobs_Count{application_id=~"$app_id"}[$__rate_interval]))"#,
+        app_id = v.app_id
+    )).legend("jobs failed"));
+    completions.add_query(ds, PromQuery::new(promql!(
+        r#"60 * sum(rate(spark_appStatus_stages_completedStages_Count{application_id=~"$app_id"}[$__rate_interval]))"#,
+        app_id = v.app_id
+    )).legend("stages completed"));
+    let stages_failed = completions.add_query(ds, PromQuery::new(promql!(
+        r#"60 * sum(rate(spark_appStatus_stages_failedStages_Count{application_id=~"$app_id"}[$__rate_interval]))"#,
+        app_id = v.app_id
+    )).legend("stages failed"));
+    completions.add_query(ds, PromQuery::new(promql!(
+        r#"60 * sum(rate(spark_appStatus_stages_skippedStages_Count{application_id=~"$app_id"}[$__rate_interval]))"#,
+        app_id = v.app_id
+    )).legend("stages skipped"));
+    let completions = completions
+        .override_query(&jobs_failed, [FieldProp::Color("red".into())])
+        .override_query(&stages_failed, [FieldProp::Color("dark-red".into())]);
+
+    // --- Task distribution across executors -----------------------------------------
+    let active_tasks = panel::timeseries(Key::ActiveTasksPerExecutor, "Active tasks per executor")
+        .description("Tasks running on each executor. Some executors busy while others sit at zero means too few partitions or skewed ones; click a series for that executor's task spans.")
+        .link(Recipe::DataSkew.link())
+        .data_link(executor_tempo.clone())
+        .data_link(executor_jaeger.clone())
+        .unit(Unit::Short)
+        .decimals(0)
+        .min(0.0)
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .tooltip(Tooltip::all_descending())
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+    let completed_tasks = panel::timeseries(Key::CompletedTasksPerExecutor, "Completed tasks per executor")
+        .description("Tasks finished per second on each executor. Executors that finish far fewer tasks than their peers are slow (GC, a bad node) or get the big partitions.")
+        .link(Recipe::DataSkew.link())
+        .data_link(executor_tempo.clone())
+        .data_link(executor_jaeger.clone())
+        .unit(Unit::OpsPerSecond)
+        .min(0.0)
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .tooltip(Tooltip::all_descending())
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (rate(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+    let failed_tasks = panel::bar_gauge(Key::FailedTasksPerExecutor, "Failed tasks per executor")
+        .description("Tasks that failed on each executor in the time range. Failures piling up on one executor point at that node (disk, memory, a lost shuffle service).")
+        .link(Recipe::OomAndSpill.link())
+        .data_link(executor_tempo.clone())
+        .data_link(executor_jaeger.clone())
+        .display(BarGaugeDisplayMode::Basic)
+        .unit(Unit::Short)
+        .decimals(0)
+        .min(0.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(1.0, "red")]))
+        .width(8)
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (increase(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}").instant());
+    let mut spread = panel::stat(Key::TaskSpread, "Tasks per executor: min, median, max")
+        .description("Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest. Max far above the median (2x and more) means the work is not spread evenly.")
+        .link(Recipe::DataSkew.link())
+        .unit(Unit::Short)
+        .decimals(0)
+        .no_graph()
+        .options(|o| o.text_mode = StatTextMode::ValueAndName)
+        .size(16, 4);
+    spread.add_query(ds, PromQuery::new(promql!(
+        r#"min(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("min").instant());
+    spread.add_query(ds, PromQuery::new(promql!(
+        r#"quantile(0.5, sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("median").instant());
+    spread.add_query(ds, PromQuery::new(promql!(
+        r#"max(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("max").instant());
+
+    // --- Bottleneck indicators ----------------------------------------------------------
+    let gc_share = panel::timeseries(Key::GcShare, "GC share of task time")
+        .description("JVM garbage-collection time over task time, per executor (JVM-level GC, not summed per task). Above 10% is the Spark UI's red line; above 20% the executor mostly collects garbage.")
+        .link(Recipe::Gc.link())
+        .data_link(executor_tempo.clone())
+        .data_link(executor_jaeger.clone())
+        .unit(Unit::PercentUnit)
+        .min(0.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
+        .threshold_lines()
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+    let shuffle = panel::timeseries(Key::ShufflePerExecutor, "Shuffle volume per executor")
+        .description("Shuffle bytes read and written per second on each executor. One executor reading much more than the others is shuffle skew: a few keys carry most of the data.")
+        .link(Recipe::Shuffle.link())
+        .data_link(executor_tempo.clone())
+        .data_link(executor_jaeger.clone())
+        .unit(Unit::BytesPerSecondIEC)
+        .min(0.0)
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}} read"))
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}} write"));
+    let skew = panel::stat(Key::ShuffleSkew, "Shuffle read skew (max/avg)")
+        .description("Shuffle bytes read in the time range by the busiest executor over the average executor. 1 is perfectly even; above 2 one executor does twice its share; above 4 expect stragglers.")
+        .link(Recipe::DataSkew.link())
+        .unit(Unit::Short)
+        .decimals(2)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(2.0, "orange"), (4.0, "red")]))
+        .no_graph()
+        .size(8, 8)
+        .query(ds, PromQuery::new(promql!(
+            r#"max(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range])))
+  / (avg(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).instant());
+    let idle = panel::timeseries(Key::IdleShare, "Executor idle share")
+        .description("Task slots without a running task, per executor: 1 - active tasks / slots. High idle share while jobs run means stragglers or too few tasks per stage; idle between jobs means driver-side work.")
+        .link(Recipe::SlowJobs.link())
+        .data_link(executor_tempo)
+        .data_link(executor_jaeger)
+        .unit(Unit::PercentUnit)
+        .min(0.0)
+        .max(1.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(0.5, "orange"), (0.8, "red")]))
+        .width(16)
+        .legend(Legend::table(&[Calc::Mean]))
+        .query(ds, PromQuery::new(promql!(
+            r#"1 - sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})
+  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+
+    // --- Traces -----------------------------------------------------------------------------
+    let search = panel::table(Key::TraceSearch, "Application traces (Tempo)")
+        .description("Traces of the selected application in Tempo (TraceQL). Click a trace id to open it in the trace panel below; spans follow the convention service.name=\"spark\", spark.application > spark.sql > spark.job > spark.stage > spark.task.")
+        .link(Recipe::ProfilingGuide.link())
+        .data_link(PanelLink::url(
+            "Open in the trace panel",
+            &format!("/d/{}?${{__url_time_range}}&${{__all_variables}}&var-trace_id=${{__value.raw}}", crate::common::TRACING_UID),
+        ))
+        .size(12, 9)
+        .query(&v.tempo, TempoQuery::traceql(APP_SPANS).limit(50));
+    let job_stage_spans = panel::table(Key::JobStageSpans, "Job and stage spans")
+        .description("The application's job and stage spans with their durations, slowest first: the stage at the top is where the time went.")
+        .link(Recipe::SlowJobs.link())
+        .sort_by("Duration", true)
+        .size(12, 9)
+        .query(&v.tempo, TempoQuery::traceql(
+            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && (name="spark.job" || name="spark.stage")} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt)"#,
+        ).spans(200).limit(50));
+    let jaeger = panel::table(Key::JaegerTraces, "Application traces (Jaeger)")
+        .description(
+            "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
+        )
+        .link(Recipe::Stack.link())
+        .size(24, 8)
+        .query(
+            &v.jaeger,
+            JaegerQuery::search("$service")
+                .tags("spark.app.name=$app")
+                .limit(50),
+        );
+    let trace = panel::traces(Key::Trace, "Trace")
+        .description("One trace, job > stage > task, by the id in the Trace id box (set by clicking a trace id above).")
+        .link(Recipe::ProfilingGuide.link())
+        .size(24, 14)
+        .query(&v.tempo, TempoQuery::trace_id("$trace_id"));
+
+    Dashboard::new(crate::common::TRACING_UID, "Spark Job Tracing")
+        .description("Why is this Spark job slow? Jobs and stages over time, task distribution across executors, bottleneck indicators, and the application's spans in Tempo and Jaeger.")
+        .tags(["spark", "tracing"])
+        .folder(crate::spark_folder())
+        .time("now-1h", "now")
+        .refresh("30s")
+        .graph_tooltip(GraphTooltip::SharedCrosshair)
+        .variables(&v)
+        .link(DashLink::to_dashboard(crate::common::PROFILING_UID, "Spark Profiling").tooltip("The same application's bottlenecks: GC, memory, shuffle, CPU"))
+        .link(DashLink::tagged("Spark dashboards", &["spark"]))
+        .row(Row::new("Jobs and stages")
+            .panel(active_jobs)
+            .panel(running_stages)
+            .panel(waiting_stages)
+            .panel(failed_stages)
+            .panel(jobs_and_stages)
+            .panel(completions))
+        .row(Row::new("Task distribution across executors")
+            .panel(active_tasks)
+            .panel(completed_tasks)
+            .panel(spread)
+            .panel(failed_tasks))
+        .row(Row::new("Bottleneck indicators")
+            .panel(gc_share)
+            .panel(shuffle)
+            .panel(idle)
+            .panel(skew))
+        .row(Row::new("Traces")
+            .panel(search)
+            .panel(job_stage_spans)
+            .panel(trace)
+            .panel(jaeger))
+}
