@@ -1,0 +1,215 @@
+//! `dashboard-validate` against a real Prometheus fed by a replay of a recorded Spark run
+//! (the fast path), and against servers that are down, failing or not Prometheus.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread;
+use std::time::Duration;
+
+use dashboard_validate::{validate, Options, Report, Row, Status};
+use integration_tests::harness::{HarnessError, Prometheus, Replay};
+use serde_json::{json, Value};
+
+const RUN: &str = "spark-4.3.0_local-cluster";
+
+fn built() -> Vec<Value> {
+    dashboards::all()
+        .into_iter()
+        .map(|d| serde_json::to_value(d.build().unwrap().model).unwrap())
+        .collect()
+}
+
+fn opts(url: &str) -> Options {
+    Options {
+        window: Duration::from_secs(300),
+        scrape_interval: Duration::from_secs(1),
+        timeout: Duration::from_secs(3),
+        ..Options::new(url)
+    }
+}
+
+/// A dashboard with one Prometheus query per panel.
+fn dashboard(queries: &[(&str, &str, Option<&str>)]) -> Value {
+    let panels: Vec<Value> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, (title, expr, legend))| {
+            json!({
+                "id": i + 1, "title": title, "type": "timeseries",
+                "datasource": {"type": "prometheus", "uid": "${prometheus}"},
+                "targets": [{"refId": "A", "expr": expr, "legendFormat": legend}]
+            })
+        })
+        .collect();
+    json!({
+        "uid": "validate-test", "title": "Validate test", "panels": panels,
+        "templating": {"list": [
+            {"name": "prometheus", "type": "datasource", "query": "prometheus"},
+            {"name": "app", "type": "query", "datasource": {"type": "prometheus", "uid": "${prometheus}"},
+             "query": "label_values(metrics_executor_activeTasks, application_name)"}
+        ]}
+    })
+}
+
+fn row<'a>(report: &'a Report, panel: &str) -> &'a Row {
+    report
+        .rows
+        .iter()
+        .find(|r| r.panel.starts_with(panel))
+        .unwrap_or_else(|| panic!("no row for {panel}:\n{}", report.to_table()))
+}
+
+/// Asserts the row failed with a reason containing `needle`, and that the table line a
+/// user reads names the dashboard, the panel and the query.
+fn assert_fails(report: &Report, panel: &str, needle: &str) {
+    let r = row(report, panel);
+    assert_eq!(r.status, Status::Fail, "{}", report.to_table());
+    assert!(r.reason.contains(needle), "{:?} lacks {needle:?}", r.reason);
+    assert_eq!(r.dashboard, "validate-test");
+    assert_eq!(r.query, "A");
+    let table = report.to_table();
+    assert!(table.contains("dashboard validate-test"), "{table}");
+    assert!(
+        table.lines().any(|l| l.contains(panel) && l.contains(" A ") && l.contains(needle)),
+        "{table}"
+    );
+}
+
+#[test]
+fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
+) -> Result<(), HarnessError> {
+    let replay = Replay::start(RUN)?;
+    let prometheus = Prometheus::start(&[replay.target()], Duration::from_secs(1))?;
+    prometheus.wait_for("metrics_executor_activeTasks", 3, Duration::from_secs(30))?;
+    prometheus.wait_for(
+        "spark_appStatus_jobs_succeededJobs_Count",
+        1,
+        Duration::from_secs(30),
+    )?;
+    // The replay serves three snapshots: let Prometheus scrape all of them so counters
+    // move and rates have two points.
+    prometheus.wait_for(
+        "changes(metrics_executor_completedTasks_total[1m]) > 0",
+        1,
+        Duration::from_secs(30),
+    )?;
+    prometheus.wait_for(
+        "count_over_time(metrics_executor_completedTasks_total[1m]) >= 6",
+        3,
+        Duration::from_secs(30),
+    )?;
+
+    let report = validate(&built(), &opts(&prometheus.url)).unwrap();
+    let failing: Vec<&Row> = report.rows.iter().filter(|r| r.status != Status::Pass && r.status != Status::Skip).collect();
+    assert!(failing.is_empty(), "{}", report.to_table());
+    assert!(report.rows.iter().filter(|r| r.status == Status::Pass).count() > 50);
+    // Tempo and Jaeger queries are skipped, not silently passed.
+    assert!(report.rows.iter().any(|r| r.status == Status::Skip && r.reason.starts_with("tempo")));
+
+    let bad = dashboard(&[
+        ("Misspelled", r#"sum(metrics_executor_activeTask{application_name=~"$app"})"#, None),
+        ("Syntax", "sum by (executor_id) rate(metrics_executor_activeTasks[5m])", None),
+        (
+            "Legend",
+            r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app"})"#,
+            Some("{{application_name}} {{executor_id}}"),
+        ),
+        ("Grouping", "sum by (stage) (metrics_executor_activeTasks)", None),
+        ("Empty", r#"metrics_executor_activeTasks{executor_id="no-such-executor"}"#, None),
+    ]);
+    let report = validate(&[bad.clone()], &opts(&prometheus.url)).unwrap();
+    assert!(!report.passed());
+    assert_fails(&report, "Misspelled", "`metrics_executor_activeTask` (did you mean `metrics_executor_activeTasks`?) does not exist");
+    assert_fails(&report, "Syntax", "Prometheus rejected the query (bad_data)");
+    assert_fails(&report, "Legend", "legend uses {{application_name}}");
+    assert_fails(&report, "Grouping", "groups by `stage`");
+    assert_fails(&report, "Empty", "returns no series");
+
+    // --allow-empty turns only the empty result into a warning.
+    let lenient = validate(&[bad], &Options { allow_empty: true, ..opts(&prometheus.url) }).unwrap();
+    assert_eq!(row(&lenient, "Empty").status, Status::Warn);
+    assert_eq!(row(&lenient, "Misspelled").status, Status::Fail);
+
+    // The JSON report is machine-readable and agrees with the table.
+    let v: Value = serde_json::from_str(&lenient.to_json()).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["summary"]["warn"], 1);
+
+    // A variable query with no values fails on its own row, and its dependants say why.
+    let mut ghost = dashboard(&[("Uses ghost", r#"sum(metrics_executor_activeTasks{application_name=~"$ghost"})"#, None)]);
+    ghost["templating"]["list"].as_array_mut().unwrap().push(json!({
+        "name": "ghost", "type": "query", "datasource": {"type": "prometheus", "uid": "${prometheus}"},
+        "query": "label_values(metrics_executor_activeTasks{application_name=\"nobody\"}, application_name)"
+    }));
+    let report = validate(&[ghost], &opts(&prometheus.url)).unwrap();
+    let var = row(&report, "variable $ghost");
+    assert_eq!(var.status, Status::Fail);
+    assert!(var.reason.contains("returns no values"), "{}", var.reason);
+    assert_fails(&report, "Uses ghost", "uses $ghost, which has no values");
+    Ok(())
+}
+
+/// A server on a loopback port that answers every request with `response`, optionally
+/// after a delay. Returns its URL; the thread ends with the test process.
+fn fake_server(response: &'static str, delay: Duration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            thread::spawn(move || {
+                let mut stream = stream;
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                thread::sleep(delay);
+                let _ = stream.write_all(response.as_bytes());
+            });
+        }
+    });
+    url
+}
+
+fn every_query_fails_with(url: &str, needle: &str) {
+    let d = dashboard(&[("Active tasks", "sum(metrics_executor_activeTasks)", None)]);
+    let report = validate(&[d], &opts(url)).unwrap();
+    assert!(!report.passed());
+    assert_fails(&report, "Active tasks", needle);
+}
+
+#[test]
+fn unreachable_prometheus_is_named_per_query() {
+    // Bind then drop: nothing listens on the port afterwards.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    every_query_fails_with(&format!("http://127.0.0.1:{port}"), "cannot reach Prometheus");
+}
+
+#[test]
+fn prometheus_answering_503_is_named_per_query() {
+    let url = fake_server(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nConnection: close\r\n\r\nService Unavailable",
+        Duration::ZERO,
+    );
+    every_query_fails_with(&url, "answered HTTP 503: Service Unavailable");
+}
+
+#[test]
+fn something_that_is_not_prometheus_is_named_per_query() {
+    let url = fake_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\nConnection: close\r\n\r\n<html>Grafana login</html>\n",
+        Duration::ZERO,
+    );
+    every_query_fails_with(&url, "does not answer like Prometheus (content-type text/html");
+}
+
+#[test]
+fn slow_prometheus_times_out_instead_of_hanging() {
+    let url = fake_server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Duration::from_secs(30));
+    let started = std::time::Instant::now();
+    every_query_fails_with(&url, "did not answer within 3s");
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_url_without_scheme_is_refused_up_front() {
+    let err = validate(&[], &opts("127.0.0.1:9090")).unwrap_err();
+    assert!(err.to_string().contains("must start with http://"), "{err}");
+}
