@@ -24,6 +24,8 @@ pub enum LintKind {
     UndeclaredVariable,
     /// PromQL that does not parse.
     InvalidPromQl,
+    /// TraceQL (a Tempo query of type `traceql`) that does not parse.
+    InvalidTraceQl,
     /// `{{label}}` in a legend that the query's outermost aggregation removes.
     LegendLabelDropped,
     /// A query on a datasource variable of another plugin type.
@@ -46,6 +48,7 @@ impl LintKind {
             LintKind::UnknownQueryRef => "unknown-query-ref",
             LintKind::UndeclaredVariable => "undeclared-variable",
             LintKind::InvalidPromQl => "invalid-promql",
+            LintKind::InvalidTraceQl => "invalid-traceql",
             LintKind::LegendLabelDropped => "legend-label-dropped",
             LintKind::DatasourceKindMismatch => "datasource-kind-mismatch",
             LintKind::OutsideGrid => "outside-grid",
@@ -438,6 +441,27 @@ impl Cx<'_> {
             };
             self.promql(place, q, expr, legend);
         }
+        let is_traceql = t.datasource.as_ref().is_some_and(|d| d.kind == "tempo")
+            && t.query_type.as_deref() == Some("traceql");
+        if let (true, Some(query)) = (is_traceql, t.query.as_deref()) {
+            self.traceql(place, q, query);
+        }
+    }
+
+    fn traceql(&mut self, place: &str, query: Option<&str>, text: &str) {
+        if is_trace_id(text) {
+            return;
+        }
+        if let Err(e) = dashboard_promql::parse_traceql(text) {
+            self.push(
+                place,
+                query,
+                LintKind::InvalidTraceQl,
+                format!("invalid TraceQL `{text}`: {e}"),
+                "fix the query; Grafana variables are allowed in strings and in place of values"
+                    .into(),
+            );
+        }
     }
 
     fn panel(&mut self, p: &Panel, ids: &mut BTreeMap<u32, String>) {
@@ -564,6 +588,17 @@ pub fn variable_promql(query: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// Whether a Tempo `traceql` query is a lookup of one trace rather than TraceQL: a hex
+/// trace id, or a single Grafana variable or field reference such as `$trace_id` or
+/// `${__value.raw}`.
+fn is_trace_id(query: &str) -> bool {
+    let q = query.trim();
+    if !q.is_empty() && q.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true;
+    }
+    matches!(dashboard_promql::scan(q).as_slice(), [r] if r.range == (0..q.len()))
 }
 
 fn split_last_top_level_comma(s: &str) -> Option<(&str, &str)> {

@@ -24,6 +24,7 @@ mod labels;
 mod names;
 mod scan;
 mod substitute;
+mod traceql;
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -33,6 +34,7 @@ pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabe
 pub use promql_parser::parser::Expr;
 pub use scan::{is_builtin, rename, scan, VarRef};
 pub use substitute::{is_var_placeholder, substitute, VAR_PLACEHOLDER_PREFIX};
+pub use traceql::{parse_traceql, TraceQlError};
 
 /// Why a PromQL template failed to parse.
 ///

@@ -268,3 +268,48 @@ fn undeclared_variable_in_a_data_link() {
     let e = only(&errs, LintKind::UndeclaredVariable);
     assert!(e.message.contains("$app"), "{e}");
 }
+
+#[test]
+fn invalid_traceql_in_a_panel_and_a_data_link() {
+    use dashboard_dsl::query::TempoQuery;
+    let tempo = Datasource::<Tempo>::uid("tempo");
+    let errs = errors(
+        Dashboard::new("lint-test", "Lint test").panel(
+            panel::traces("spans", "Spark spans")
+                .query(
+                    &tempo,
+                    TempoQuery::traceql(r#"{resource.service.name="spark" && name="spark.job""#),
+                )
+                // Trace-by-id lookups are not TraceQL: never checked.
+                .query(&tempo, TempoQuery::trace_id("${__value.raw}"))
+                .query(
+                    &tempo,
+                    TempoQuery::trace_id("4bf92f3577b34da6a3ce929d0e0e4736"),
+                )
+                .data_link(PanelLink::tempo_trace(&tempo, "${__value.raw}"))
+                .data_link(PanelLink::tempo_search(
+                    &tempo,
+                    r#"{spn.spark.app.name="$__dashboard"}"#,
+                )),
+        ),
+    );
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs.iter().all(|e| e.kind == LintKind::InvalidTraceQl),
+        "{errs:#?}"
+    );
+
+    let text = errs[0].to_string();
+    assert!(text.starts_with("[invalid-traceql]"), "{text}");
+    assert!(text.contains("dashboard `lint-test`"), "{text}");
+    assert!(text.contains("panel \"Spark spans\""), "{text}");
+    assert!(text.contains("query A"), "{text}");
+    assert!(
+        text.contains("expected `}` to close the spanset opened at 0"),
+        "{text}"
+    );
+
+    let link = errs[1].to_string();
+    assert!(link.contains("panel \"Spark spans\""), "{link}");
+    assert!(link.contains("unknown scope `spn`"), "{link}");
+}
