@@ -222,7 +222,7 @@ pub fn dashboard() -> Dashboard {
 
     // --- Bottleneck indicators ----------------------------------------------------------
     let gc_share = panel::timeseries(Key::GcShare, "GC share of task time")
-        .description("JVM garbage-collection time over task time, per executor (JVM-level GC, not summed per task). Above 10% is the Spark UI's red line; above 20% the executor mostly collects garbage.")
+        .description("GC time the tasks report over task time, per executor that runs tasks: the ratio the Spark UI colours red above 10%. Above 20% the executor mostly collects garbage.")
         .link(Recipe::Gc.link())
         .data_link(executor_tempo.clone())
         .data_link(executor_jaeger.clone())
@@ -233,8 +233,9 @@ pub fn dashboard() -> Dashboard {
         .threshold_lines()
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
+            r#"(sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0))
+  and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)"#,
             app = v.app,
             executor = v.executor
         )).legend("{{executor_id}}"));
@@ -272,7 +273,7 @@ pub fn dashboard() -> Dashboard {
             executor = v.executor
         )).instant());
     let idle = panel::timeseries(Key::IdleShare, "Executor idle share")
-        .description("Task slots without a running task, per executor: 1 - active tasks / slots. High idle share while jobs run means stragglers or too few tasks per stage; idle between jobs means driver-side work.")
+        .description("Task slots without a running task, per executor: 1 - active tasks / slots. Above 40% (orange) while jobs run means stragglers or too few tasks per stage, above 70% (red) most cores wait; idle between jobs means driver-side work.")
         .link(Recipe::SlowJobs.link())
         .data_link(executor_tempo)
         .data_link(executor_jaeger)
@@ -280,7 +281,7 @@ pub fn dashboard() -> Dashboard {
         .min(0.0)
         .max(1.0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.5, "orange"), (0.8, "red")]))
+        .thresholds(thresholds("green", &[(0.4, "orange"), (0.7, "red")]))
         .width(16)
         .legend(Legend::table(&[Calc::Mean]))
         .query(ds, PromQuery::new(promql!(

@@ -152,7 +152,7 @@ pub fn dashboard() -> Dashboard {
     let throughput = throughput.override_query(&failed_rate, [FieldProp::Color("red".into())]);
 
     let gc_share = panel::timeseries(Key::GcShare, "GC share of task time")
-        .description("JVM garbage collection time divided by task run time, per executor. Above 10% the executor spends real time collecting: give it more memory or cache less.")
+        .description("GC time the tasks report divided by task run time, per executor (the Spark UI's ratio). Above 10% the executor spends real time collecting: give it more memory or cache less.")
         .unit(Unit::PercentUnit)
         .min(0.0)
         .color(ColorMode::Thresholds)

@@ -47,7 +47,7 @@ pub fn dashboard() -> Dashboard {
 
     // --- GC -------------------------------------------------------------------------------
     let gc_total = panel::stat(Key::GcTotal, "GC time % (all executors)")
-        .description("JVM garbage-collection time over task time, summed over the selected executors. Below 10% is healthy; 10-20% (orange) costs real time; above 20% (red) the executors mostly collect garbage.")
+        .description("JVM garbage-collection time (minor + major collectors) over task time, over the selected executors that run tasks. Below 10% is healthy; 10-20% (orange) costs real time; above 20% (red) the executors mostly collect garbage.")
         .link(Recipe::Gc.link())
         .data_link(to_tempo.clone())
         .data_link(to_jaeger.clone())
@@ -57,13 +57,17 @@ pub fn dashboard() -> Dashboard {
         .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
         .size(6, 8)
         .query(ds, PromQuery::new(promql!(
-            r#"sum(rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / (sum(rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
+            r#"sum(
+    (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
+      + rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
+  / (sum(rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) > 0)"#,
             app = v.app,
             executor = v.executor
         )));
     let gc_per_executor = panel::timeseries(Key::GcPerExecutor, "GC time % per executor")
-        .description("The same ratio per executor. One executor far above the others holds bigger partitions (skew) or caches more; all of them high means too little memory per task.")
+        .description("JVM garbage-collection time (minor + major) over task time, per executor that runs tasks. One executor far above the others holds bigger partitions (skew) or caches more; all of them high means too little memory per task.")
         .link(Recipe::Gc.link())
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone())
@@ -75,7 +79,10 @@ pub fn dashboard() -> Dashboard {
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .width(18)
         .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+            r#"sum by (executor_id) (
+    (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
+      + rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
   / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
             app = v.app,
             executor = v.executor
