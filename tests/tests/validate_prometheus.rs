@@ -117,7 +117,7 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
         ("Grouping", "sum by (stage) (metrics_executor_activeTasks)", None),
         ("Empty", r#"metrics_executor_activeTasks{executor_id="no-such-executor"}"#, None),
     ]);
-    let report = validate(&[bad.clone()], &opts(&prometheus.url)).unwrap();
+    let report = validate(std::slice::from_ref(&bad), &opts(&prometheus.url)).unwrap();
     assert!(!report.passed());
     assert_fails(&report, "Misspelled", "`metrics_executor_activeTask` (did you mean `metrics_executor_activeTasks`?) does not exist");
     assert_fails(&report, "Syntax", "Prometheus rejected the query (bad_data)");

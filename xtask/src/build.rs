@@ -8,6 +8,40 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use dashboard_dsl::{lint, BuiltDashboard};
 
+use crate::configmap;
+
+/// What `dashboards build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// `<folder title>/<uid>.json`, for Grafana file provisioning
+    /// (provisioning/grafana/dashboards/spark.yaml).
+    #[default]
+    Json,
+    /// `grafana-dashboard-<uid>.yaml`: one Kubernetes ConfigMap per dashboard for the
+    /// Grafana Helm chart's dashboard sidecar (label `grafana_dashboard: "1"`, annotation
+    /// `grafana_folder`).
+    Configmap,
+}
+
+impl Format {
+    /// The output directory when `--out` is not given.
+    pub fn default_out(self) -> &'static Path {
+        match self {
+            Format::Json => Path::new("dist/dashboards"),
+            Format::Configmap => Path::new("dist/configmaps"),
+        }
+    }
+
+    /// The extension of the files this format writes (and of the stale files `--check`
+    /// reports).
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Configmap => "yaml",
+        }
+    }
+}
+
 /// Builds every registered dashboard; fails with every lint problem of every dashboard.
 pub fn build_all() -> Result<Vec<BuiltDashboard>> {
     let mut built = Vec::new();
@@ -40,8 +74,8 @@ pub fn relative_path(d: &BuiltDashboard) -> PathBuf {
     }
 }
 
-/// Every `.json` file below `dir`, relative to it.
-fn existing_json(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Every `.<ext>` file below `dir`, relative to it.
+fn existing_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.exists() {
         return Ok(out);
@@ -52,7 +86,7 @@ fn existing_json(dir: &Path) -> Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
+            } else if path.extension().is_some_and(|e| e == ext) {
                 out.push(path.strip_prefix(dir).expect("below dir").to_path_buf());
             }
         }
@@ -61,7 +95,47 @@ fn existing_json(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// `dashboards build` in the JSON format (what the diff tests call).
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
+    run_as(Some(out), check, Format::Json)
+}
+
+/// The files of `format`, by path below the output directory: (content, dashboard).
+fn render<'a>(
+    built: &'a [BuiltDashboard],
+    format: Format,
+) -> Result<BTreeMap<PathBuf, (String, &'a BuiltDashboard)>> {
+    match format {
+        Format::Json => Ok(built
+            .iter()
+            .map(|d| (relative_path(d), (d.to_json(), d)))
+            .collect()),
+        Format::Configmap => match configmap::configmaps(built) {
+            Ok(cms) => Ok(cms
+                .into_iter()
+                .zip(built)
+                .map(|(cm, d)| (PathBuf::from(cm.file_name), (cm.yaml, d)))
+                .collect()),
+            Err(errors) => {
+                let mut msg = format!(
+                    "cannot write ConfigMaps: {} problem(s), nothing written:",
+                    errors.len()
+                );
+                for e in &errors {
+                    msg.push_str("\n  ");
+                    msg.push_str(&e.to_string());
+                }
+                bail!(msg)
+            }
+        },
+    }
+}
+
+/// `dashboards build --format FORMAT [--out DIR] [--check]`; `out` defaults to
+/// [`Format::default_out`].
+pub fn run_as(out: Option<&Path>, check: bool, format: Format) -> Result<ExitCode> {
+    let out = out.unwrap_or_else(|| format.default_out());
     if out.exists() && !out.is_dir() {
         bail!(
             "--out {} exists and is not a directory; pass a directory",
@@ -69,11 +143,8 @@ pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
         );
     }
     let built = build_all()?;
-    let files: BTreeMap<PathBuf, (String, &BuiltDashboard)> = built
-        .iter()
-        .map(|d| (relative_path(d), (d.to_json(), d)))
-        .collect();
-    let stale: Vec<PathBuf> = existing_json(out)?
+    let files = render(&built, format)?;
+    let stale: Vec<PathBuf> = existing_files(out, format.extension())?
         .into_iter()
         .filter(|p| !files.contains_key(p))
         .collect();
@@ -97,8 +168,12 @@ pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
             println!("{} dashboards up to date in {}", files.len(), out.display());
             return Ok(ExitCode::SUCCESS);
         }
+        let format_arg = match format {
+            Format::Json => "",
+            Format::Configmap => " --format configmap",
+        };
         eprintln!(
-            "{} is out of date; run `cargo xtask dashboards build --out {}`:",
+            "{} is out of date; run `cargo xtask dashboards build{format_arg} --out {}`:",
             out.display(),
             out.display()
         );
@@ -124,6 +199,15 @@ pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
             d.query_count(),
             path.display()
         );
+        if format == Format::Configmap && json.len() > configmap::LAST_APPLIED_ANNOTATION_BYTES {
+            eprintln!(
+                "warning: {} is {} bytes, over the {}-byte annotation limit that client-side \
+                 `kubectl apply` runs into; apply it with `kubectl apply --server-side`",
+                path.display(),
+                json.len(),
+                configmap::LAST_APPLIED_ANNOTATION_BYTES
+            );
+        }
     }
     for p in &stale {
         eprintln!(

@@ -1,8 +1,40 @@
 //! `cargo xtask test`: the one command that prepares and runs every test.
+//!
+//! Before `cargo test --workspace` it makes sure the integration-test harness
+//! (`tests/src/harness`) has what it needs, idempotently (a second run only checks):
+//!
+//! - Prometheus and promtool (Debian's `prometheus` package; installed with apt-get when
+//!   missing and running as root);
+//! - Java 17 or newer (checked; pyspark starts its JVMs with it);
+//! - a Python virtualenv with pyspark [`PYSPARK_VERSION`] in `<target dir>/pyspark-venv`
+//!   (created when missing or broken);
+//! - in the same virtualenv, the Kubernetes manifest validators of the provisioning tests:
+//!   `kubernetes-validate` [`KUBERNETES_VALIDATE_VERSION`] (ships the Kubernetes JSON
+//!   schemas, works offline) and `cloudcoil-models-prometheus-operator`
+//!   [`PROMETHEUS_OPERATOR_MODELS_VERSION`] (models generated from the prometheus-operator
+//!   CRDs, for PodMonitor and ServiceMonitor).
+//!
+//! It exports `PROMETHEUS_BIN`, `PROMTOOL_BIN`, `SPARK_DASHBOARDS_PYTHON` and
+//! `KUBERNETES_VALIDATE_PYTHON` to the tests.
+//! A plain `cargo test` afterwards finds the same locations by default. Each variable set
+//! by the caller is respected (and checked) instead.
 
-use std::process::{Command, ExitCode};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+
+/// The pyspark the harness runs; the fixtures in `../shared/fixtures/spark` were recorded
+/// with it.
+pub const PYSPARK_VERSION: &str = "4.3.0";
+
+/// The `kubernetes-validate` the provisioning tests check Kubernetes manifests with.
+pub const KUBERNETES_VALIDATE_VERSION: &str = "1.37.0";
+
+/// The `cloudcoil-models-prometheus-operator` (prometheus-operator v0.80.1 CRDs as pydantic
+/// models) the provisioning tests check PodMonitor and ServiceMonitor with.
+pub const PROMETHEUS_OPERATOR_MODELS_VERSION: &str = "0.80.1.0";
 
 #[derive(clap::Args)]
 pub struct TestArgs {
@@ -12,10 +44,13 @@ pub struct TestArgs {
 }
 
 pub fn run(args: &TestArgs) -> Result<ExitCode> {
+    let env = prepare()
+        .context("preparing the integration tests' prerequisites (Prometheus, Java, pyspark)")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .args(["test", "--workspace"])
         .args(&args.cargo_args)
+        .envs(env)
         .status()
         .with_context(|| format!("running {cargo} test"))?;
     Ok(if status.success() {
@@ -23,4 +58,347 @@ pub fn run(args: &TestArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Makes sure everything is in place; returns the variables to export to the tests.
+fn prepare() -> Result<Vec<(&'static str, OsString)>> {
+    let (prometheus, promtool) = prometheus_binaries()?;
+    check_java()?;
+    let python = pyspark_python()?;
+    let kube_python = kubernetes_validate_python(&python)?;
+    Ok(vec![
+        ("PROMETHEUS_BIN", prometheus.into_os_string()),
+        ("PROMTOOL_BIN", promtool.into_os_string()),
+        ("SPARK_DASHBOARDS_PYTHON", python.into_os_string()),
+        ("KUBERNETES_VALIDATE_PYTHON", kube_python.into_os_string()),
+    ])
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ has a parent")
+        .to_path_buf()
+}
+
+/// The same rule as the harness: `CARGO_TARGET_DIR` (relative to the repository) or
+/// `<repository>/target`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => workspace_root().join(dir),
+        _ => workspace_root().join("target"),
+    }
+}
+
+// ---------------------------------------------------------------- Prometheus
+
+fn prometheus_binaries() -> Result<(PathBuf, PathBuf)> {
+    let mut found = (
+        find_program("PROMETHEUS_BIN", "prometheus")?,
+        find_program("PROMTOOL_BIN", "promtool")?,
+    );
+    if found.0.is_none() || found.1.is_none() {
+        install_prometheus()?;
+        found = (
+            find_program("PROMETHEUS_BIN", "prometheus")?,
+            find_program("PROMTOOL_BIN", "promtool")?,
+        );
+    }
+    let (Some(prometheus), Some(promtool)) = found else {
+        bail!("prometheus/promtool still missing after installing the `prometheus` package");
+    };
+    let version = first_line_of(Command::new(&prometheus).arg("--version"))
+        .with_context(|| format!("running {} --version", prometheus.display()))?;
+    println!("xtask test: {version} ({})", prometheus.display());
+    Ok((prometheus, promtool))
+}
+
+/// `$VAR` if set (must exist), else `/usr/bin/<name>`, else `<name>` on PATH.
+fn find_program(var: &str, name: &str) -> Result<Option<PathBuf>> {
+    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        if !p.is_file() {
+            bail!(
+                "{var}={} does not exist; point it at {name} or unset it",
+                p.display()
+            );
+        }
+        return Ok(Some(p));
+    }
+    Ok(which(name))
+}
+
+/// `/usr/bin/<name>`, else `<name>` on PATH.
+fn which(name: &str) -> Option<PathBuf> {
+    let usr_bin = Path::new("/usr/bin").join(name);
+    if usr_bin.is_file() {
+        return Some(usr_bin);
+    }
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn install_prometheus() -> Result<()> {
+    const WHAT: &str = "Prometheus 2.x and promtool are needed by the integration tests \
+                        (Debian/Ubuntu: `apt-get install -y prometheus`), or set PROMETHEUS_BIN \
+                        and PROMTOOL_BIN";
+    let is_root = first_line_of(Command::new("id").arg("-u")).is_ok_and(|uid| uid == "0");
+    let has_apt = which("apt-get").is_some();
+    if !is_root || !has_apt {
+        bail!(
+            "{WHAT}. Not installing it myself: {}.",
+            if has_apt {
+                "not running as root"
+            } else {
+                "apt-get not found"
+            }
+        );
+    }
+    println!("xtask test: installing Debian's `prometheus` package (apt-get)");
+    // --no-install-recommends: the recommended node exporter would start a daemon.
+    for args in [
+        &["update", "-q"][..],
+        &[
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            "prometheus",
+        ][..],
+    ] {
+        let status = Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdin(Stdio::null())
+            .status()
+            .context("running apt-get")?;
+        if !status.success() {
+            bail!("`apt-get {}` failed ({status}). {WHAT}.", args.join(" "));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- Java
+
+fn check_java() -> Result<()> {
+    const WHAT: &str = "pyspark needs Java 17 or newer: install a JDK/JRE 17 (Debian: \
+                        `apt-get install -y openjdk-17-jre-headless`) and put `java` on PATH";
+    let output = Command::new("java")
+        .arg("-version")
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running `java -version`. {WHAT}"))?;
+    // `openjdk version "17.0.15" 2025-04-15` (on stderr).
+    let text = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    let first = text.lines().next().unwrap_or("").to_string();
+    let major = first
+        .split('"')
+        .nth(1)
+        .and_then(|v| v.split(['.', '-', '+']).next())
+        .and_then(|m| m.parse::<u32>().ok());
+    match major {
+        Some(m) if output.status.success() && m >= 17 => {
+            println!("xtask test: {first}");
+            Ok(())
+        }
+        _ => bail!("`java -version` says {first:?}. {WHAT}"),
+    }
+}
+
+// ---------------------------------------------------------------- pyspark
+
+/// A Python that imports pyspark: `SPARK_DASHBOARDS_PYTHON` if set (checked), else the
+/// virtualenv in `<target>/pyspark-venv`, created and filled when needed.
+fn pyspark_python() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("SPARK_DASHBOARDS_PYTHON").filter(|p| !p.is_empty()) {
+        let python = PathBuf::from(p);
+        let version = pyspark_version(&python).with_context(|| {
+            format!(
+                "SPARK_DASHBOARDS_PYTHON={} cannot import pyspark; unset it to let \
+                 `cargo xtask test` create its own virtualenv",
+                python.display()
+            )
+        })?;
+        println!(
+            "xtask test: pyspark {version} ({}, from SPARK_DASHBOARDS_PYTHON)",
+            python.display()
+        );
+        return Ok(python);
+    }
+    let venv = target_dir().join("pyspark-venv");
+    let python = venv.join("bin/python");
+    if let Ok(version) = pyspark_version(&python) {
+        if version == PYSPARK_VERSION {
+            println!("xtask test: pyspark {version} ({})", venv.display());
+            return Ok(python);
+        }
+    }
+    let base = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
+    println!(
+        "xtask test: installing pyspark=={PYSPARK_VERSION} into {} (about 30 s)",
+        venv.display()
+    );
+    std::fs::create_dir_all(target_dir())
+        .with_context(|| format!("creating {}", target_dir().display()))?;
+    run_checked(
+        Command::new(&base)
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+        &format!(
+            "creating a virtualenv with `{} -m venv` (needs Python 3.10+ with the venv module; \
+             Debian: `apt-get install -y python3-venv`; or set PYTHON to another interpreter)",
+            base.to_string_lossy()
+        ),
+    )?;
+    run_checked(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg(format!("pyspark=={PYSPARK_VERSION}")),
+        &format!("installing pyspark=={PYSPARK_VERSION} from PyPI with pip"),
+    )?;
+    let version =
+        pyspark_version(&python).context("pyspark was installed but cannot be imported")?;
+    println!("xtask test: pyspark {version} ({})", venv.display());
+    Ok(python)
+}
+
+/// `pyspark.__version__` as `python` sees it.
+fn pyspark_version(python: &Path) -> Result<String> {
+    if !python.is_file() {
+        bail!("{} does not exist", python.display());
+    }
+    first_line_of(Command::new(python).args(["-c", "import pyspark; print(pyspark.__version__)"]))
+}
+
+// ---------------------------------------------------------------- Kubernetes validators
+
+/// A Python with the Kubernetes manifest validators: `KUBERNETES_VALIDATE_PYTHON` if set
+/// (checked), else the pyspark Python. The packages are installed with pip when missing or
+/// at another version, but only into the project's own virtualenv, never into a Python the
+/// caller chose.
+fn kubernetes_validate_python(pyspark: &Path) -> Result<PathBuf> {
+    let packages = [
+        format!("kubernetes-validate=={KUBERNETES_VALIDATE_VERSION}"),
+        format!("cloudcoil-models-prometheus-operator=={PROMETHEUS_OPERATOR_MODELS_VERSION}"),
+    ];
+    let wanted = format!("{KUBERNETES_VALIDATE_VERSION} {PROMETHEUS_OPERATOR_MODELS_VERSION}");
+    if let Some(p) = std::env::var_os("KUBERNETES_VALIDATE_PYTHON").filter(|p| !p.is_empty()) {
+        let python = PathBuf::from(p);
+        let found = kubernetes_validators(&python).with_context(|| {
+            format!(
+                "KUBERNETES_VALIDATE_PYTHON={} cannot import the validators; install {} into \
+                 it, or unset it to use the project's virtualenv",
+                python.display(),
+                packages.join(" ")
+            )
+        })?;
+        println!(
+            "xtask test: Kubernetes validators {found} ({})",
+            python.display()
+        );
+        return Ok(python);
+    }
+    if kubernetes_validators(pyspark).is_ok_and(|v| v == wanted) {
+        println!(
+            "xtask test: Kubernetes validators {wanted} ({})",
+            pyspark.display()
+        );
+        return Ok(pyspark.to_path_buf());
+    }
+    let ours = target_dir().join("pyspark-venv/bin/python");
+    if pyspark != ours {
+        bail!(
+            "{} (SPARK_DASHBOARDS_PYTHON) lacks the Kubernetes validators the provisioning \
+             tests use: install {} into it with pip, or set KUBERNETES_VALIDATE_PYTHON to a \
+             Python that has them",
+            pyspark.display(),
+            packages.join(" ")
+        );
+    }
+    println!(
+        "xtask test: installing {} into {}",
+        packages.join(" "),
+        pyspark.display()
+    );
+    run_checked(
+        Command::new(pyspark)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(&packages),
+        &format!("installing {} from PyPI with pip", packages.join(" ")),
+    )?;
+    let found = kubernetes_validators(pyspark)
+        .context("the Kubernetes validators were installed but cannot be imported")?;
+    println!(
+        "xtask test: Kubernetes validators {found} ({})",
+        pyspark.display()
+    );
+    Ok(pyspark.to_path_buf())
+}
+
+/// `"<kubernetes-validate version> <prometheus-operator models version>"` as `python` sees
+/// them.
+fn kubernetes_validators(python: &Path) -> Result<String> {
+    if !python.is_file() {
+        bail!("{} does not exist", python.display());
+    }
+    first_line_of(Command::new(python).args([
+        "-c",
+        "import importlib.metadata as m, kubernetes_validate, \
+         cloudcoil.models.prometheus_operator.v1; \
+         print(m.version('kubernetes-validate'), \
+         m.version('cloudcoil-models-prometheus-operator'))",
+    ]))
+}
+
+// ---------------------------------------------------------------- helpers
+
+/// Runs a command to completion; its first line of stdout, or an error with its stderr.
+fn first_line_of(command: &mut Command) -> Result<String> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {command:?}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!(
+            "{command:?} failed ({}): {}",
+            output.status,
+            stderr.trim().lines().last().unwrap_or("no output")
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string())
+}
+
+/// Runs a command with inherited output; fails with `what` when it fails.
+fn run_checked(command: &mut Command, what: &str) -> Result<()> {
+    let status = command
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("{what}: cannot run {command:?}"))?;
+    if !status.success() {
+        bail!("{what}: {command:?} failed ({status})");
+    }
+    Ok(())
 }

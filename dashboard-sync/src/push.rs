@@ -1,0 +1,776 @@
+//! Push: plan each dashboard against what Grafana has, then write only what is safe.
+//!
+//! For each dashboard, with `L` the hash of the local content, `S` the hash of the
+//! server's content and `R` the hash push recorded with it last time
+//! (see [`crate::content`]):
+//!
+//! | server | condition | plan |
+//! |---|---|---|
+//! | absent | | create |
+//! | present | `S == L`, same folder | unchanged: no write, no new version |
+//! | present | provisioned | failed: the API cannot save it |
+//! | present | `S == R` (or `S == L`) | update, carrying the server's version |
+//! | present | otherwise: edited in Grafana | conflict: refused, drift shown; `--force` updates |
+//!
+//! Every write sends `overwrite: false` with the version read, so an edit that lands
+//! between our read and our write is refused by Grafana (412, or 409 on newer Grafana)
+//! instead of overwritten. That is also what makes retrying a write safe: a retry of a
+//! write that did land is refused, and push then finds its own content on the server.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use crate::client::{FolderCreated, GrafanaClient, ServerDashboard};
+use crate::content::{content_hash, recorded_hash, with_marker};
+use crate::diff::{diff_dashboard, DashboardDiff, DiffDoc};
+use crate::error::{ApiError, SaveError};
+use crate::local::{validate_uid, FolderSpec, LocalDashboard};
+use crate::render::{terminal_dashboard, Style};
+
+/// Grafana's limit on a version message, in bytes (it checks Go's `len`).
+pub const MAX_MESSAGE_BYTES: usize = 500;
+
+/// What push may do.
+///
+/// ```
+/// let o = dashboard_sync::PushOptions::default();
+/// assert!(!o.dry_run && !o.force);
+/// assert_eq!(o.concurrency, 4);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushOptions {
+    /// Plan only: read, compare, print; write nothing (folders included).
+    pub dry_run: bool,
+    /// Overwrite dashboards edited in Grafana since the last push.
+    pub force: bool,
+    /// The version message; the content hash is appended to it.
+    pub message: Option<String>,
+    /// Put every dashboard in this folder (which must exist) instead of its own.
+    pub folder_override: Option<String>,
+    /// Dashboards in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for PushOptions {
+    fn default() -> Self {
+        PushOptions {
+            dry_run: false,
+            force: false,
+            message: None,
+            folder_override: None,
+            concurrency: 4,
+        }
+    }
+}
+
+/// Why push did not start. Per-dashboard failures are in the [`PushReport`] instead.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    /// Grafana unreachable, not Grafana, or the credentials refused.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Bad input: a message too long, a duplicate uid, a missing `--folder`.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What happened to one dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Written as a new dashboard.
+    Created {
+        /// Its version now.
+        version: i64,
+    },
+    /// Written over the previous version.
+    Updated {
+        /// The version it replaced.
+        from: i64,
+        /// Its version now.
+        to: i64,
+        /// Written over edits made in Grafana, because of `--force`.
+        forced: bool,
+    },
+    /// Same content on the server: not written.
+    Unchanged {
+        /// The server's version, untouched.
+        version: i64,
+    },
+    /// Dry run: would be created.
+    WouldCreate,
+    /// Dry run: would be updated.
+    WouldUpdate {
+        /// The server's version now.
+        version: i64,
+        /// Only because of `--force`.
+        forced: bool,
+    },
+    /// Edited in Grafana since the last push: not written.
+    Conflict {
+        /// Why, in words, with what to do.
+        reason: String,
+        /// The server's version.
+        version: i64,
+        /// How the server differs from this build.
+        drift: Option<DashboardDiff>,
+    },
+    /// Saved by someone else between our read and our write: Grafana refused ours.
+    Concurrent {
+        /// 412 or 409.
+        status: u16,
+        /// The explanation.
+        message: String,
+    },
+    /// Not written because of an error.
+    Failed {
+        /// The error, with what to do.
+        error: String,
+    },
+}
+
+impl Outcome {
+    /// The summary group: `written`, `unchanged`, `planned`, `conflicted` or `failed`.
+    pub fn group(&self) -> &'static str {
+        match self {
+            Outcome::Created { .. } | Outcome::Updated { .. } => "written",
+            Outcome::Unchanged { .. } => "unchanged",
+            Outcome::WouldCreate | Outcome::WouldUpdate { .. } => "planned",
+            Outcome::Conflict { .. } | Outcome::Concurrent { .. } => "conflicted",
+            Outcome::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// One dashboard's line in the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardReport {
+    /// Its uid.
+    pub uid: String,
+    /// Its title.
+    pub title: String,
+    /// The folder it goes in.
+    pub folder_uid: Option<String>,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// What happened to a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderOutcome {
+    /// It was there.
+    Exists,
+    /// Push created it.
+    Created,
+    /// Dry run: push would create it.
+    WouldCreate,
+    /// It could not be created; its dashboards fail.
+    Failed(String),
+}
+
+/// The result of a push: every folder and dashboard, and what happened to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PushReport {
+    /// Grafana's base URL.
+    pub grafana: String,
+    /// Grafana's version, from `/api/health`.
+    pub grafana_version: Option<String>,
+    /// Whether this was a dry run.
+    pub dry_run: bool,
+    /// Folders by uid.
+    pub folders: BTreeMap<String, (String, FolderOutcome)>,
+    /// Dashboards, by uid.
+    pub dashboards: Vec<DashboardReport>,
+    /// Things worth knowing that did not stop anything.
+    pub warnings: Vec<String>,
+}
+
+impl PushReport {
+    /// The dashboards of one [`Outcome::group`].
+    pub fn in_group(&self, group: &str) -> Vec<&DashboardReport> {
+        self.dashboards
+            .iter()
+            .filter(|d| d.outcome.group() == group)
+            .collect()
+    }
+
+    /// How many dashboards were written.
+    pub fn writes(&self) -> usize {
+        self.in_group("written").len()
+    }
+
+    /// True when nothing conflicted and nothing failed: the exit code is 0.
+    pub fn success(&self) -> bool {
+        self.in_group("conflicted").is_empty() && self.in_group("failed").is_empty()
+    }
+}
+
+/// The version message: the user's (or a default) with the content hash appended, so
+/// the history in the UI shows which versions push wrote.
+///
+/// ```
+/// let m = dashboard_sync::push::version_message(None, "sha256:0123456789abcdef").unwrap();
+/// assert_eq!(m, "cargo xtask dashboards push [sha256:0123456789ab]");
+/// assert!(dashboard_sync::push::version_message(Some(&"x".repeat(490)), "sha256:00").is_err());
+/// ```
+pub fn version_message(user: Option<&str>, hash: &str) -> Result<String, PushError> {
+    let short: String = hash.chars().take(7 + 12).collect();
+    let base = user.unwrap_or("cargo xtask dashboards push");
+    let m = format!("{base} [{short}]");
+    if m.len() > MAX_MESSAGE_BYTES {
+        return Err(PushError::Invalid(format!(
+            "--message is {} bytes; at most {} fit, because Grafana allows {MAX_MESSAGE_BYTES} and push appends the content hash ({} bytes). Shorten it",
+            base.len(),
+            MAX_MESSAGE_BYTES - (m.len() - base.len()),
+            m.len() - base.len()
+        )));
+    }
+    Ok(m)
+}
+
+/// Pushes `local` to Grafana: health check, credential check, folders, then every
+/// dashboard with up to `opts.concurrency` in flight. `progress` is called as each
+/// dashboard finishes. Fails as a whole only before anything was written; everything
+/// after that is in the report.
+///
+/// ```no_run
+/// use dashboard_sync::{push, ClientConfig, Credentials, GrafanaClient, PushOptions, Secret};
+/// let client = GrafanaClient::new(ClientConfig::new("http://localhost:3000",
+///     Credentials::Token(Secret::new("glsa_…"))))?;
+/// let report = push::push(&client, &[], &PushOptions::default(), &|_| {})?;
+/// assert!(report.success());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn push(
+    client: &GrafanaClient,
+    local: &[LocalDashboard],
+    opts: &PushOptions,
+    progress: &(dyn Fn(&DashboardReport) + Sync),
+) -> Result<PushReport, PushError> {
+    // Checked before any request, so a bad message fails fast and clearly.
+    version_message(opts.message.as_deref(), &"0".repeat(71))?;
+    let mut seen = BTreeSet::new();
+    for d in local {
+        if !seen.insert(&d.uid) {
+            return Err(PushError::Invalid(format!(
+                "uid {:?} is defined twice (the second in {}); uids must be unique",
+                d.uid, d.source
+            )));
+        }
+    }
+
+    let health = client.health()?;
+    client.check_auth()?;
+    let mut report = PushReport {
+        grafana: client.base_url().to_string(),
+        grafana_version: health.version,
+        dry_run: opts.dry_run,
+        ..PushReport::default()
+    };
+
+    if let Some(uid) = &opts.folder_override {
+        match client.get_folder(uid)? {
+            Some(f) => {
+                report
+                    .folders
+                    .insert(uid.clone(), (f.title, FolderOutcome::Exists));
+            }
+            None => {
+                return Err(PushError::Invalid(format!(
+                    "folder {uid:?} (from --folder) does not exist in Grafana; create it first, or drop --folder to use the folders the dashboards define"
+                )))
+            }
+        }
+    } else {
+        ensure_folders(client, local, opts.dry_run, &mut report)?;
+    }
+
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<DashboardReport>>> = Mutex::new(vec![None; local.len()]);
+    let workers = opts.concurrency.clamp(1, 32).min(local.len().max(1));
+    let folders = &report.folders;
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(d) = local.get(i) else { break };
+                let r = push_one(client, d, opts, folders);
+                progress(&r);
+                results.lock().expect("no worker panics holding it")[i] = Some(r);
+            });
+        }
+    });
+    report.dashboards = results
+        .into_inner()
+        .expect("workers are done")
+        .into_iter()
+        .map(|r| r.expect("every index is taken by one worker"))
+        .collect();
+    report.dashboards.sort_by(|a, b| a.uid.cmp(&b.uid));
+    Ok(report)
+}
+
+/// Creates the folders the dashboards name, parents first. A folder that exists is
+/// left alone (title included: renaming is not push's business, but it warns).
+fn ensure_folders(
+    client: &GrafanaClient,
+    local: &[LocalDashboard],
+    dry_run: bool,
+    report: &mut PushReport,
+) -> Result<(), PushError> {
+    let mut specs: BTreeMap<String, FolderSpec> = BTreeMap::new();
+    for f in local.iter().filter_map(|d| d.folder.as_ref()) {
+        if let Some(prev) = specs.get(&f.uid) {
+            if prev != f {
+                report.warnings.push(format!(
+                    "folder {} is defined as {:?} and as {:?}; using the first",
+                    f.uid, prev.title, f.title
+                ));
+            }
+            continue;
+        }
+        if let Err(e) = validate_uid(&f.uid) {
+            report
+                .folders
+                .insert(f.uid.clone(), (f.title.clone(), FolderOutcome::Failed(e)));
+            continue;
+        }
+        specs.insert(f.uid.clone(), f.clone());
+    }
+    // Parents first: take folders whose parent is not waiting to be handled.
+    let mut pending: Vec<FolderSpec> = specs.into_values().collect();
+    while !pending.is_empty() {
+        let waiting: BTreeSet<String> = pending.iter().map(|f| f.uid.clone()).collect();
+        let (ready, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|f| {
+            f.parent_uid
+                .as_ref()
+                .is_none_or(|p| !waiting.contains(p) || p == &f.uid)
+        });
+        let ready = if ready.is_empty() {
+            // A cycle of parents: let Grafana reject it rather than loop.
+            rest.clone()
+        } else {
+            ready
+        };
+        pending = rest
+            .into_iter()
+            .filter(|f| !ready.iter().any(|r| r.uid == f.uid))
+            .collect();
+        for f in ready {
+            let outcome = ensure_folder(client, &f, dry_run, report)?;
+            report
+                .folders
+                .insert(f.uid.clone(), (f.title.clone(), outcome));
+        }
+    }
+    Ok(())
+}
+
+fn ensure_folder(
+    client: &GrafanaClient,
+    f: &FolderSpec,
+    dry_run: bool,
+    report: &mut PushReport,
+) -> Result<FolderOutcome, PushError> {
+    match client.get_folder(&f.uid) {
+        Ok(Some(info)) => {
+            if info.title != f.title {
+                report.warnings.push(format!(
+                    "folder {} is titled {:?} in Grafana but {:?} here; left as it is",
+                    f.uid, info.title, f.title
+                ));
+            }
+            if f.parent_uid.is_some() && info.parent_uid != f.parent_uid {
+                report.warnings.push(format!(
+                    "folder {} is under {} in Grafana but under {} here; left where it is",
+                    f.uid,
+                    info.parent_uid.as_deref().unwrap_or("the root"),
+                    f.parent_uid.as_deref().unwrap_or("the root")
+                ));
+            }
+            return Ok(FolderOutcome::Exists);
+        }
+        Ok(None) => {}
+        Err(e) => return Ok(FolderOutcome::Failed(e.to_string())),
+    }
+    if let Some(parent) = &f.parent_uid {
+        match report.folders.get(parent).map(|(_, o)| o) {
+            Some(FolderOutcome::Failed(_)) => {
+                return Ok(FolderOutcome::Failed(format!(
+                    "its parent folder {parent} could not be created"
+                )))
+            }
+            Some(_) => {}
+            None => match client.get_folder(parent) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return Ok(FolderOutcome::Failed(format!(
+                        "its parent folder {parent} does not exist in Grafana and is not defined here; create it first"
+                    )))
+                }
+                Err(e) => return Ok(FolderOutcome::Failed(e.to_string())),
+            },
+        }
+    }
+    if dry_run {
+        return Ok(FolderOutcome::WouldCreate);
+    }
+    Ok(
+        match client.create_folder(&f.uid, &f.title, f.parent_uid.as_deref()) {
+            Ok(FolderCreated::Created) => FolderOutcome::Created,
+            Ok(FolderCreated::AlreadyExists) => FolderOutcome::Exists,
+            Err(e) => FolderOutcome::Failed(e.to_string()),
+        },
+    )
+}
+
+fn push_one(
+    client: &GrafanaClient,
+    d: &LocalDashboard,
+    opts: &PushOptions,
+    folders: &BTreeMap<String, (String, FolderOutcome)>,
+) -> DashboardReport {
+    let folder_uid = opts
+        .folder_override
+        .clone()
+        .or_else(|| d.folder.as_ref().map(|f| f.uid.clone()));
+    let outcome = plan_and_write(client, d, folder_uid.as_deref(), opts, folders);
+    DashboardReport {
+        uid: d.uid.clone(),
+        title: d.title.clone(),
+        folder_uid,
+        outcome,
+    }
+}
+
+fn plan_and_write(
+    client: &GrafanaClient,
+    d: &LocalDashboard,
+    folder_uid: Option<&str>,
+    opts: &PushOptions,
+    folders: &BTreeMap<String, (String, FolderOutcome)>,
+) -> Outcome {
+    let failed = |error: String| Outcome::Failed { error };
+    if let Err(e) = validate_uid(&d.uid) {
+        return failed(format!("{e}; fix the dashboard's uid"));
+    }
+    if let Some(f) = folder_uid {
+        if let Some((_, FolderOutcome::Failed(why))) = folders.get(f) {
+            return failed(format!("its folder {f} is not available: {why}"));
+        }
+    }
+    let local_hash = content_hash(&d.json);
+    let message = match version_message(opts.message.as_deref(), &local_hash) {
+        Ok(m) => m,
+        Err(e) => return failed(e.to_string()),
+    };
+    let server = match client.get_dashboard(&d.uid) {
+        Ok(s) => s,
+        Err(e) => return failed(e.to_string()),
+    };
+    let log = |line: String| {
+        if let Some(l) = &client.config().log {
+            l(&format!("{}: {line}", d.uid));
+        }
+    };
+    let Some(server) = server else {
+        log(format!("not in Grafana; local {local_hash}"));
+        if opts.dry_run {
+            return Outcome::WouldCreate;
+        }
+        let body = with_marker(&d.json, &local_hash);
+        return write(
+            client,
+            d,
+            &body,
+            folder_uid,
+            &message,
+            &local_hash,
+            None,
+            false,
+        );
+    };
+    let server_hash = content_hash(&server.dashboard);
+    let recorded = recorded_hash(&server.dashboard);
+    log(format!(
+        "server v{} {server_hash} (recorded {}), local {local_hash}",
+        server.version,
+        recorded.unwrap_or("none")
+    ));
+    let same_folder = server.folder_uid.as_deref() == folder_uid;
+    if server_hash == local_hash && same_folder {
+        return Outcome::Unchanged {
+            version: server.version,
+        };
+    }
+    if server.provisioned {
+        return failed(
+            SaveError::Provisioned {
+                message: "Grafana reports it as provisioned".into(),
+            }
+            .to_string(),
+        );
+    }
+    let ours = recorded == Some(server_hash.as_str()) || server_hash == local_hash;
+    if !ours && !opts.force {
+        let reason = match recorded {
+            None => format!(
+                "version {} in Grafana differs from this build and has no push marker: it was saved from the Grafana UI (which drops the marker) or by another tool",
+                server.version
+            ),
+            Some(_) => format!(
+                "version {} in Grafana was edited after the last push",
+                server.version
+            ),
+        };
+        return Outcome::Conflict {
+            reason: format!(
+                "{reason}. Not written, so the edit is kept. Port the edit into the code, or re-run with --force to overwrite it"
+            ),
+            version: server.version,
+            drift: drift(d, &server),
+        };
+    }
+    let forced = !ours;
+    if opts.dry_run {
+        return Outcome::WouldUpdate {
+            version: server.version,
+            forced,
+        };
+    }
+    let mut body = with_marker(&d.json, &local_hash);
+    body["version"] = Value::from(server.version);
+    write(
+        client,
+        d,
+        &body,
+        folder_uid,
+        &message,
+        &local_hash,
+        Some(server.version),
+        forced,
+    )
+}
+
+/// How the server's dashboard differs from this build, old = build, new = server: for a
+/// dashboard unchanged here since the last push, exactly the edit made in Grafana.
+fn drift(d: &LocalDashboard, server: &ServerDashboard) -> Option<DashboardDiff> {
+    diff_dashboard(
+        &DiffDoc {
+            uid: d.uid.clone(),
+            folder: None,
+            json: d.json.clone(),
+        },
+        &DiffDoc {
+            uid: d.uid.clone(),
+            folder: None,
+            json: server.dashboard.clone(),
+        },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write(
+    client: &GrafanaClient,
+    d: &LocalDashboard,
+    body: &Value,
+    folder_uid: Option<&str>,
+    message: &str,
+    local_hash: &str,
+    from: Option<i64>,
+    forced: bool,
+) -> Outcome {
+    let written = |version: i64| match from {
+        None => Outcome::Created { version },
+        Some(from) => Outcome::Updated {
+            from,
+            to: version,
+            forced,
+        },
+    };
+    match client.save_dashboard(body, folder_uid, message) {
+        Ok(r) => written(r.version),
+        Err(SaveError::VersionMismatch { status, message }) => {
+            // A retried write whose first attempt landed is refused the same way as a
+            // concurrent edit: our own content on the server tells them apart.
+            match client.get_dashboard(&d.uid) {
+                Ok(Some(now))
+                    if content_hash(&now.dashboard) == local_hash
+                        && now.folder_uid.as_deref() == folder_uid =>
+                {
+                    written(now.version)
+                }
+                _ => Outcome::Concurrent {
+                    status,
+                    message: SaveError::VersionMismatch { status, message }.to_string(),
+                },
+            }
+        }
+        Err(e) => Outcome::Failed {
+            error: e.to_string(),
+        },
+    }
+}
+
+/// The report as text: folders, then each group with exactly which dashboards are in
+/// it, then a one-line total. Conflicts show a short panel-level diff of the drift.
+///
+/// ```
+/// use dashboard_sync::push::{render_report, PushReport};
+/// let text = render_report(&PushReport::default(), dashboard_sync::render::Style::plain());
+/// assert!(text.ends_with("push: 0 written, 0 unchanged, 0 conflicted, 0 failed\n"));
+/// ```
+pub fn render_report(r: &PushReport, style: Style) -> String {
+    let mut out = String::new();
+    if !r.grafana.is_empty() {
+        let _ = writeln!(
+            out,
+            "Grafana {} at {}",
+            r.grafana_version.as_deref().unwrap_or("(version hidden)"),
+            r.grafana
+        );
+    }
+    for (uid, (title, o)) in &r.folders {
+        let what = match o {
+            FolderOutcome::Exists => continue,
+            FolderOutcome::Created => style.green("created"),
+            FolderOutcome::WouldCreate => style.yellow("would be created"),
+            FolderOutcome::Failed(e) => style.red(&format!("failed: {e}")),
+        };
+        let _ = writeln!(out, "folder {uid} ({title:?}): {what}");
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "{} {w}", style.yellow("warning:"));
+    }
+    let name = |d: &DashboardReport| format!("{} {:?}", style.bold(&d.uid), d.title);
+    let folder = |d: &DashboardReport| {
+        d.folder_uid
+            .as_deref()
+            .map(|f| format!(" in folder {f}"))
+            .unwrap_or_else(|| " in the root folder".into())
+    };
+    if r.dry_run {
+        let _ = writeln!(out, "plan (dry run, nothing is written):");
+        for d in &r.dashboards {
+            let line = match &d.outcome {
+                Outcome::WouldCreate => {
+                    format!("{}  {}{}", style.green("create   "), name(d), folder(d))
+                }
+                Outcome::WouldUpdate { version, forced } => format!(
+                    "{}  {} from version {version}{}{}",
+                    style.yellow("update   "),
+                    name(d),
+                    folder(d),
+                    if *forced {
+                        ", overwriting edits made in Grafana (--force)"
+                    } else {
+                        ""
+                    }
+                ),
+                Outcome::Unchanged { version } => {
+                    format!("unchanged  {} (version {version})", name(d))
+                }
+                Outcome::Conflict { .. } => format!("{}  {}", style.red("conflict "), name(d)),
+                Outcome::Failed { .. } => format!("{}  {}", style.red("failed   "), name(d)),
+                other => format!("{:<9}  {}", other.group(), name(d)),
+            };
+            let _ = writeln!(out, "  {line}");
+        }
+    } else {
+        let written = r.in_group("written");
+        if !written.is_empty() {
+            let _ = writeln!(out, "written ({}):", written.len());
+            for d in written {
+                let line = match &d.outcome {
+                    Outcome::Created { version } => format!(
+                        "{}  {}{}, version {version}",
+                        style.green("created"),
+                        name(d),
+                        folder(d)
+                    ),
+                    Outcome::Updated { from, to, forced } => format!(
+                        "{}  {}{}, version {from} → {to}{}",
+                        style.green("updated"),
+                        name(d),
+                        folder(d),
+                        if *forced {
+                            " (--force: edits made in Grafana overwritten)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    _ => unreachable!("written group"),
+                };
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    let unchanged = r.in_group("unchanged");
+    if !unchanged.is_empty() && !r.dry_run {
+        let uids: Vec<&str> = unchanged.iter().map(|d| d.uid.as_str()).collect();
+        let _ = writeln!(out, "unchanged ({}): {}", uids.len(), uids.join(", "));
+    }
+    let conflicted = r.in_group("conflicted");
+    if !conflicted.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.red(&format!("conflicted ({}):", conflicted.len()))
+        );
+        for d in conflicted {
+            match &d.outcome {
+                Outcome::Conflict { reason, drift, .. } => {
+                    let _ = writeln!(out, "  {}: {reason}", name(d));
+                    if let Some(diff) = drift {
+                        let _ = writeln!(out, "    how Grafana differs from this build:");
+                        for l in terminal_dashboard(diff, style, 16).lines().skip(1) {
+                            let _ = writeln!(out, "    {l}");
+                        }
+                    }
+                }
+                Outcome::Concurrent { message, .. } => {
+                    let _ = writeln!(out, "  {}: changed concurrently: {message}", name(d));
+                }
+                _ => {}
+            }
+        }
+    }
+    let failed = r.in_group("failed");
+    if !failed.is_empty() {
+        let _ = writeln!(out, "{}", style.red(&format!("failed ({}):", failed.len())));
+        for d in failed {
+            if let Outcome::Failed { error } = &d.outcome {
+                let _ = writeln!(out, "  {}: {error}", name(d));
+            }
+        }
+    }
+    let n = |g: &str| r.in_group(g).len();
+    if r.dry_run {
+        let creates = r
+            .dashboards
+            .iter()
+            .filter(|d| d.outcome == Outcome::WouldCreate)
+            .count();
+        let _ = writeln!(
+            out,
+            "dry run: {creates} to create, {} to update, {} unchanged, {} conflicted, {} failed; nothing was written",
+            n("planned") - creates,
+            n("unchanged"),
+            n("conflicted"),
+            n("failed")
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "push: {} written, {} unchanged, {} conflicted, {} failed",
+            n("written"),
+            n("unchanged"),
+            n("conflicted"),
+            n("failed")
+        );
+    }
+    out
+}

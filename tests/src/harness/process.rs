@@ -1,0 +1,268 @@
+//! Child processes that never outlive the tests.
+//!
+//! Three layers make sure nothing the harness starts keeps running:
+//! 1. the owners' `Drop` (which also runs when a test panics) stops the process, or for
+//!    Spark its whole process group, with SIGTERM, then SIGKILL after a grace period;
+//! 2. every child is spawned from one long-lived thread with `PR_SET_PDEATHSIG`, so when the
+//!    test process itself dies without unwinding (Ctrl-C, SIGKILL, `abort`), the kernel kills
+//!    the child too (the signal is tied to the spawning *thread*, hence the dedicated one);
+//! 3. Spark's JVMs follow their parent: the driver JVM exits when the Python process that
+//!    launched it goes away, and the executor JVMs when the driver goes.
+//!
+//! Files: each component works in its own `$TMPDIR/harness-*` directory, deleted on drop.
+//! A directory whose test process was killed without unwinding is deleted by the next
+//! start of the same component (`sweep_stale_dirs`), together with that Spark run's
+//! work directory and event log.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command};
+use std::sync::{mpsc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::HarnessError;
+
+type SpawnRequest = (Command, mpsc::Sender<io::Result<Child>>);
+
+/// Spawns `command` from the harness's spawner thread, which lives as long as the test
+/// process, with `PR_SET_PDEATHSIG(SIGKILL)` so that the child dies with the test process.
+pub(crate) fn spawn_tied(mut command: Command) -> io::Result<Child> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id();
+        // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                // The parent may have died between fork and prctl.
+                if libc::getppid() as u32 != parent {
+                    return Err(io::Error::other("test process exited during spawn"));
+                }
+                Ok(())
+            });
+        }
+    }
+    static SPAWNER: OnceLock<Mutex<mpsc::Sender<SpawnRequest>>> = OnceLock::new();
+    let sender = SPAWNER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<SpawnRequest>();
+        thread::Builder::new()
+            .name("harness-spawner".into())
+            .spawn(move || {
+                for (mut command, reply) in rx {
+                    let _ = reply.send(command.spawn());
+                }
+            })
+            .expect("spawning the harness-spawner thread");
+        Mutex::new(tx)
+    });
+    let (reply_tx, reply_rx) = mpsc::channel();
+    sender
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .send((command, reply_tx))
+        .map_err(|_| io::Error::other("harness-spawner thread is gone"))?;
+    reply_rx
+        .recv()
+        .map_err(|_| io::Error::other("harness-spawner thread is gone"))?
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released; the caller retries on a clash).
+pub(crate) fn free_port() -> Result<u16, HarnessError> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|e| HarnessError::io("binding 127.0.0.1:0 to find a free port", e))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| HarnessError::io("reading the address of a bound socket", e))
+}
+
+/// Sends `signal` to every process of the process group `pgid`.
+pub(crate) fn signal_group(pgid: u32, signal: i32) {
+    // SAFETY: plain syscall; a negative pid addresses the process group.
+    unsafe {
+        libc::kill(-(pgid as i32), signal);
+    }
+}
+
+/// Sends `signal` to one process.
+pub(crate) fn signal_process(pid: u32, signal: i32) {
+    // SAFETY: plain syscall.
+    unsafe {
+        libc::kill(pid as i32, signal);
+    }
+}
+
+/// The live (not zombie) processes whose process group is `pgid`, from `/proc`.
+///
+/// Zombies are left out: once a process is a zombie it holds no ports or memory, and
+/// orphans are reaped by whatever init the machine has, which may take its time.
+pub fn process_group_members(pgid: u32) -> BTreeSet<u32> {
+    let mut out = BTreeSet::new();
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if let Some((state, pgrp)) = stat_state_pgrp(pid) {
+            if pgrp == pgid && state != 'Z' && state != 'X' {
+                out.insert(pid);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `pid` is a live (not zombie) process.
+pub fn process_alive(pid: u32) -> bool {
+    matches!(stat_state_pgrp(pid), Some((state, _)) if state != 'Z' && state != 'X')
+}
+
+/// The command line of a process, arguments joined by spaces.
+pub fn process_cmdline(pid: u32) -> String {
+    fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| {
+            String::from_utf8_lossy(&b)
+                .split('\0')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// (state, pgrp) from `/proc/<pid>/stat`; the command name may contain spaces and parens.
+fn stat_state_pgrp(pid: u32) -> Option<(char, u32)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let _ppid = fields.next()?;
+    let pgrp = fields.next()?.parse().ok()?;
+    Some((state, pgrp))
+}
+
+/// Stops the process group led by `child`: SIGTERM, up to `grace` for everything to exit,
+/// then SIGKILL and up to 5 s more. Reaps `child`. Returns the processes still alive.
+pub(crate) fn stop_group(child: &mut Child, grace: Duration) -> BTreeSet<u32> {
+    let pgid = child.id();
+    signal_group(pgid, libc::SIGTERM);
+    if wait_group_gone(child, pgid, grace) {
+        return BTreeSet::new();
+    }
+    signal_group(pgid, libc::SIGKILL);
+    wait_group_gone(child, pgid, Duration::from_secs(5));
+    let _ = child.wait();
+    process_group_members(pgid)
+}
+
+fn wait_group_gone(child: &mut Child, pgid: u32, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        let leader_done = !matches!(child.try_wait(), Ok(None));
+        if leader_done && process_group_members(pgid).is_empty() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Stops one process: SIGTERM, up to `grace`, then SIGKILL. Always reaps it.
+pub(crate) fn stop_process(child: &mut Child, grace: Duration) {
+    if !matches!(child.try_wait(), Ok(None)) {
+        return;
+    }
+    signal_process(child.id(), libc::SIGTERM);
+    let deadline = Instant::now() + grace;
+    while Instant::now() < deadline {
+        if !matches!(child.try_wait(), Ok(None)) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Marks a temporary directory as owned by this test process (see [`sweep_stale_dirs`]).
+pub(crate) fn claim_dir(dir: &Path) -> Result<(), HarnessError> {
+    let path = dir.join(OWNER_FILE);
+    fs::write(&path, std::process::id().to_string())
+        .map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))
+}
+
+const OWNER_FILE: &str = ".harness-owner";
+
+/// Deletes the temporary directories named `<prefix>*` whose owning test process is gone:
+/// what a test run killed without unwinding (Ctrl-C, SIGKILL) left behind. `cleanup` runs
+/// first on each, for leftovers outside the directory.
+pub(crate) fn sweep_stale_dirs(prefix: &str, cleanup: impl Fn(&Path)) {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !entry.file_name().to_string_lossy().starts_with(prefix) || !path.is_dir() {
+            continue;
+        }
+        // No owner file yet: being created right now; leave it.
+        let Some(owner) = fs::read_to_string(path.join(OWNER_FILE))
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !process_alive(owner) {
+            cleanup(&path);
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// The last `lines` lines of a log file (carriage-return progress bars folded away),
+/// indented for inclusion in an error message.
+pub(crate) fn log_tail(path: &Path, lines: usize) -> String {
+    let text = match fs::read(path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => return format!("    (cannot read {}: {e})", path.display()),
+    };
+    let kept: Vec<&str> = text
+        .lines()
+        .map(|l| l.rsplit('\r').next().unwrap_or(l))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let start = kept.len().saturating_sub(lines);
+    if kept.is_empty() {
+        return "    (empty)".into();
+    }
+    kept[start..]
+        .iter()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Describes an exit status for an error message.
+pub(crate) fn describe_exit(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(sig)) => format!("killed by signal {sig}"),
+        _ => status.to_string(),
+    }
+}

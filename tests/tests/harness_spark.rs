@@ -1,0 +1,112 @@
+//! The harness with a real Spark: `spark_job.py` in `local-cluster[2,1,1024]` mode (a driver
+//! JVM and two executor JVMs) scraped by a real Prometheus through the metrics contract.
+//! The only harness test that needs pyspark and Java (`cargo xtask test` prepares them).
+
+use std::collections::BTreeSet;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use integration_tests::harness::{
+    process_alive, process_cmdline, process_group_members, HarnessError, Prometheus, SparkRun,
+    SPARK_EVENT_LOG_DIR,
+};
+
+#[test]
+fn real_spark_is_scraped_through_the_contract_and_cleaned_up() -> Result<(), HarnessError> {
+    let started = Instant::now();
+    let spark = SparkRun::start(25, 60)?;
+    eprintln!(
+        "Spark {} {} ({}) up at {} after {:?}",
+        spark.spark_version,
+        spark.app_id,
+        spark.app_name,
+        spark.ui_address,
+        started.elapsed()
+    );
+    let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(1))?;
+
+    // One series per executor, the two executor JVMs included.
+    let executors = prometheus.wait_for(
+        &format!(
+            r#"metrics_executor_activeTasks{{application_id="{}", executor_id=~"0|1"}}"#,
+            spark.app_id
+        ),
+        2,
+        Duration::from_secs(90),
+    )?;
+    let ids: BTreeSet<&str> = executors
+        .iter()
+        .map(|s| s.labels["executor_id"].as_str())
+        .collect();
+    assert_eq!(ids, BTreeSet::from(["0", "1"]));
+    assert!(executors
+        .iter()
+        .all(|s| s.labels["application_name"] == spark.app_name));
+
+    // Driver metrics, relabeled by the contract.
+    let driver = prometheus.wait_for(
+        r#"spark_appStatus_jobs_succeededJobs_Count{job="spark-driver"}"#,
+        1,
+        Duration::from_secs(30),
+    )?;
+    assert_eq!(driver[0].labels["application_id"], spark.app_id);
+    assert_eq!(driver[0].labels["spark_instance"], "driver");
+    assert!(!driver[0].labels["spark_namespace"].contains('_'));
+    prometheus.wait_for(
+        r#"spark_JVMCPU_jvmCpuTime_Value{job="spark-driver"}"#,
+        1,
+        Duration::from_secs(30),
+    )?;
+
+    // The executors are separate JVMs in the run's process group.
+    let processes = spark.processes();
+    let executor_jvms = processes
+        .iter()
+        .filter(|p| process_cmdline(**p).contains("CoarseGrainedExecutorBackend"))
+        .count();
+    assert!(
+        executor_jvms >= 2,
+        "{executor_jvms} executor JVMs in {processes:?}"
+    );
+
+    let pgid = spark.pgid();
+    let ui = spark.ui_address.clone();
+    let app_id = spark.app_id.clone();
+    let work = spark.spark_home().join("work").join(&app_id);
+    let spark_dir = spark.dir().to_path_buf();
+    let prometheus_pid = prometheus.pid();
+    let prometheus_address = prometheus.address().to_string();
+    let prometheus_dir = prometheus.dir().to_path_buf();
+    let stopping = Instant::now();
+    drop(prometheus);
+    drop(spark);
+    eprintln!("stopped in {:?}", stopping.elapsed());
+
+    assert!(process_group_members(pgid).is_empty());
+    for pid in &processes {
+        assert!(
+            !process_alive(*pid),
+            "{pid} survived: {}",
+            process_cmdline(*pid)
+        );
+    }
+    assert!(!process_alive(prometheus_pid));
+    assert!(TcpStream::connect(&ui).is_err(), "Spark UI {ui} still open");
+    assert!(TcpStream::connect(&prometheus_address).is_err());
+    assert!(!spark_dir.exists(), "{} left behind", spark_dir.display());
+    assert!(
+        !prometheus_dir.exists(),
+        "{} left behind",
+        prometheus_dir.display()
+    );
+    assert!(!work.exists(), "{} left behind", work.display());
+    let event_logs: Vec<_> = std::fs::read_dir(SPARK_EVENT_LOG_DIR)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(&app_id))
+        .collect();
+    assert!(event_logs.is_empty(), "{event_logs:?} left behind");
+    eprintln!("real Spark test took {:?}", started.elapsed());
+    Ok(())
+}

@@ -1,0 +1,343 @@
+//! `cargo xtask dashboards diff`: the dashboards as built now against Grafana, a git
+//! revision or a directory, per dashboard and per panel.
+//!
+//! Exit status, like `git diff --exit-code`: 0 when nothing differs, 1 when something
+//! does, 2 when the diff could not be made.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use dashboard_sync::diff::{diff_sets, DiffDoc};
+use dashboard_sync::{local, render, GrafanaClient};
+
+use crate::push::{connect, local_dashboards, ConnectionArgs};
+
+/// Output format.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Coloured when stdout is a terminal and NO_COLOR is unset.
+    Terminal,
+    /// GitHub-flavoured markdown, for a pull-request comment.
+    Markdown,
+}
+
+/// `cargo xtask dashboards diff`.
+#[derive(clap::Args, Debug)]
+#[command(group(
+    clap::ArgGroup::new("against_what")
+        .required(true)
+        .args(["grafana_url", "base", "against"])
+))]
+pub struct DiffArgs {
+    /// Compare with what is live in this Grafana (the dashboards built here, by uid).
+    #[arg(long, value_name = "URL")]
+    pub grafana_url: Option<String>,
+    /// Compare with the dashboards as built at this git revision (branch, tag or commit).
+    #[arg(long, value_name = "GIT_REF")]
+    pub base: Option<String>,
+    /// Compare with a directory of dashboard JSON, laid out as `build` writes it.
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Terminal)]
+    pub format: Format,
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+}
+
+/// Never `Err`: errors are printed here and exit 2, so that 1 means "changes" only.
+pub fn run(args: &DiffArgs) -> Result<ExitCode> {
+    match diff(args) {
+        Ok(changed) => Ok(ExitCode::from(u8::from(changed))),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn diff(args: &DiffArgs) -> Result<bool> {
+    let now: Vec<DiffDoc> = local_dashboards(None)?
+        .iter()
+        .map(|d| d.to_diff_doc())
+        .collect();
+    let base: Vec<DiffDoc> = if let Some(url) = &args.grafana_url {
+        let client = connect(url, &args.conn)?;
+        from_grafana(&client, &now)?
+    } else if let Some(git_ref) = &args.base {
+        from_git(git_ref)?
+    } else if let Some(dir) = &args.against {
+        from_dir(dir)?
+    } else {
+        unreachable!("clap requires one of --grafana-url, --base, --against")
+    };
+    let d = diff_sets(&base, &now);
+    match args.format {
+        Format::Terminal => print!(
+            "{}",
+            render::terminal(&d, render::Style::detect(std::io::stdout().is_terminal()))
+        ),
+        Format::Markdown => print!("{}", render::markdown(&d)),
+    }
+    Ok(d.has_changes())
+}
+
+fn from_dir(dir: &Path) -> Result<Vec<DiffDoc>> {
+    if !dir.is_dir() {
+        bail!("--against {} is not a directory", dir.display());
+    }
+    Ok(local::load_dir(dir)?
+        .iter()
+        .map(|d| d.to_diff_doc())
+        .collect())
+}
+
+/// The live version of each dashboard built here. Dashboards in Grafana that this
+/// project does not build are not listed: push never deletes, so they are not ours.
+fn from_grafana(client: &GrafanaClient, now: &[DiffDoc]) -> Result<Vec<DiffDoc>> {
+    client.health()?;
+    client.check_auth()?;
+    let next = AtomicUsize::new(0);
+    let found: Mutex<Vec<Result<Option<DiffDoc>>>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..4.min(now.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(d) = now.get(i) else { break };
+                let r = client
+                    .get_dashboard(&d.uid)
+                    .map(|o| {
+                        o.map(|s| DiffDoc {
+                            uid: d.uid.clone(),
+                            folder: s.folder_title,
+                            json: s.dashboard,
+                        })
+                    })
+                    .with_context(|| format!("reading {} from Grafana", d.uid));
+                found.lock().expect("no panics holding it").push(r);
+            });
+        }
+    });
+    let mut out = Vec::new();
+    for r in found.into_inner().expect("workers are done") {
+        if let Some(d) = r? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// A `git worktree` in a temporary directory, removed on drop, on every path out.
+struct Worktree {
+    repo: PathBuf,
+    path: PathBuf,
+}
+
+impl Drop for Worktree {
+    fn drop(&mut self) {
+        let _ = Command::new("git")
+            .arg("-C")
+            .arg(&self.repo)
+            .args(["worktree", "remove", "--force"])
+            .arg(&self.path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if self.path.exists() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+        // Drops the registration if the directory went first (or a run was killed).
+        let _ = Command::new("git")
+            .arg("-C")
+            .arg(&self.repo)
+            .args(["worktree", "prune"])
+            .status();
+    }
+}
+
+fn git(repo: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .output()
+        .context("running git (is it installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Cargo's target directory: CARGO_TARGET_DIR, else the one this binary was built in
+/// (the directory holding `CACHEDIR.TAG` above it), else `<repo>/target`. Building the
+/// old revision there reuses every compiled dependency.
+fn target_dir(repo: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = PathBuf::from(dir);
+        return if dir.is_absolute() {
+            dir
+        } else {
+            std::env::current_dir().unwrap_or_default().join(dir)
+        };
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.ancestors().find(|a| a.join("CACHEDIR.TAG").is_file()) {
+            return dir.to_path_buf();
+        }
+    }
+    repo.join("target")
+}
+
+/// Builds the dashboards as of `git_ref` with that revision's own `xtask dashboards
+/// build`, in a detached worktree, and loads them.
+fn from_git(git_ref: &str) -> Result<Vec<DiffDoc>> {
+    let cwd = std::env::current_dir()?;
+    let repo = PathBuf::from(git(&cwd, &["rev-parse", "--show-toplevel"])?);
+    let commit = git(
+        &repo,
+        &["rev-parse", "--verify", &format!("{git_ref}^{{commit}}")],
+    )
+    .with_context(|| format!("--base {git_ref:?} is not a commit in {}", repo.display()))?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let path = std::env::temp_dir().join(format!("xtask-diff-base-{}-{stamp}", std::process::id()));
+    // The guard exists before the worktree does, so a half-made one is cleaned up too.
+    let worktree = Worktree {
+        repo: repo.clone(),
+        path: path.clone(),
+    };
+    git(
+        &repo,
+        &[
+            "worktree",
+            "add",
+            "--detach",
+            &path.to_string_lossy(),
+            &commit,
+        ],
+    )?;
+    let out = path.join("dist").join("dashboards");
+    let short: String = commit.chars().take(12).collect();
+    eprintln!(
+        "building the dashboards as of {git_ref} ({short}) in {}",
+        path.display()
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .current_dir(&path)
+        .env("CARGO_TARGET_DIR", target_dir(&repo))
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "dashboards",
+            "build",
+            "--out",
+        ])
+        .arg(&out)
+        // Its one line per dashboard would mix into the diff on stdout.
+        .stdout(Stdio::null())
+        .status()
+        .with_context(|| format!("running {cargo}"))?;
+    if !status.success() {
+        bail!("building the dashboards as of {git_ref} ({short}) failed; see the errors above");
+    }
+    let docs = from_dir(&out)?;
+    drop(worktree);
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        diff: DiffArgs,
+    }
+
+    #[test]
+    fn exactly_one_base_is_required() {
+        assert!(Cli::try_parse_from(["diff"]).is_err());
+        assert!(Cli::try_parse_from(["diff", "--base", "main", "--against", "x"]).is_err());
+        let c = Cli::try_parse_from(["diff", "--base", "main", "--format", "markdown"]).unwrap();
+        assert_eq!(c.diff.format, Format::Markdown);
+        assert_eq!(c.diff.base.as_deref(), Some("main"));
+    }
+
+    #[test]
+    fn a_bad_ref_is_an_error_and_leaves_no_worktree() {
+        let before = git(Path::new("."), &["worktree", "list"]).unwrap();
+        let e = from_git("no-such-ref-anywhere").unwrap_err();
+        assert!(format!("{e:#}").contains("is not a commit"), "{e:#}");
+        assert_eq!(git(Path::new("."), &["worktree", "list"]).unwrap(), before);
+    }
+
+    fn args(extra: &[&str]) -> DiffArgs {
+        let mut argv = vec!["diff"];
+        argv.extend_from_slice(extra);
+        Cli::try_parse_from(argv).unwrap().diff
+    }
+
+    #[test]
+    fn exit_codes_are_those_of_git_diff_exit_code() {
+        let dir = std::env::temp_dir().join(format!("xtask-diff-exit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::build::run(&dir, false).unwrap();
+        let a = args(&["--against", dir.to_str().unwrap(), "--format", "markdown"]);
+        assert!(!diff(&a).unwrap(), "the build against itself: no change");
+        assert_eq!(run(&a).unwrap(), ExitCode::from(0));
+
+        let file = dir.join("Spark").join("spark-overview.json");
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        json["panels"][1]["title"] = serde_json::json!("Renamed");
+        std::fs::write(&file, json.to_string()).unwrap();
+        assert!(diff(&a).unwrap());
+        assert_eq!(run(&a).unwrap(), ExitCode::from(1));
+
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(run(&a).unwrap(), ExitCode::from(2), "an error is 2, not 1");
+    }
+
+    /// Builds HEAD in a worktree with the shared target directory: slow the first time
+    /// (the workspace crates compile at another path), so not part of every run:
+    /// `cargo test -p xtask -- --ignored`.
+    #[test]
+    #[ignore = "builds the workspace at HEAD in a temporary worktree (minutes)"]
+    fn base_builds_the_revision_in_a_worktree_and_cleans_up() {
+        let before = git(Path::new("."), &["worktree", "list"]).unwrap();
+        let docs = from_git("HEAD").unwrap();
+        assert!(docs.iter().any(|d| d.uid == "spark-overview"));
+        assert_eq!(git(Path::new("."), &["worktree", "list"]).unwrap(), before);
+    }
+
+    #[test]
+    fn against_a_directory() {
+        let dir = std::env::temp_dir().join(format!("xtask-diff-dir-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("Spark")).unwrap();
+        std::fs::write(
+            dir.join("Spark/x.json"),
+            r#"{"uid": "x", "title": "X", "panels": []}"#,
+        )
+        .unwrap();
+        let docs = from_dir(&dir).unwrap();
+        assert_eq!(docs[0].folder.as_deref(), Some("Spark"));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(from_dir(&dir).is_err());
+    }
+}

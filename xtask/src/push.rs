@@ -1,0 +1,300 @@
+//! `cargo xtask dashboards push`: the command line over `dashboard_sync::push`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use dashboard_sync::{
+    local, push, render::Style, ClientConfig, Credentials, GrafanaClient, LocalDashboard,
+    PushOptions, Secret,
+};
+
+/// How to reach and authenticate to Grafana; shared by `push` and `diff --grafana-url`.
+///
+/// Credentials come from the environment or a file, never from a flag: flags end up in
+/// shell history and in `ps` output.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConnectionArgs {
+    /// Read the service-account token from this file instead of GRAFANA_TOKEN.
+    ///
+    /// Without either, GRAFANA_USER and GRAFANA_PASSWORD give basic auth.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// The organisation to work in, sent as X-Grafana-Org-Id.
+    #[arg(long, value_name = "N")]
+    pub org_id: Option<u64>,
+    /// Seconds one request may take before it is abandoned (and retried).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Do not verify Grafana's TLS certificate. Only for a test server with a
+    /// self-signed certificate: anyone on the path could read the token.
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
+    /// Log every request and retry to stderr (credentials are never logged).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// `cargo xtask dashboards push`.
+#[derive(clap::Args, Debug)]
+pub struct PushArgs {
+    /// Grafana's root URL, such as http://localhost:3000.
+    #[arg(long, value_name = "URL")]
+    pub grafana_url: String,
+    /// Push the JSON files below DIR (`<folder title>/<uid>.json`, as `build` writes)
+    /// instead of building the dashboards in memory.
+    #[arg(long, value_name = "DIR")]
+    pub input: Option<PathBuf>,
+    /// Put every dashboard in this folder (by uid, it must exist) instead of its own.
+    #[arg(long, value_name = "UID")]
+    pub folder: Option<String>,
+    /// Print the plan (create, update, unchanged or conflict for each dashboard) and
+    /// write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite dashboards that were edited in Grafana since the last push.
+    #[arg(long)]
+    pub force: bool,
+    /// The version message shown in Grafana's version history.
+    #[arg(long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Dashboards in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+}
+
+/// Credentials from `--token-file`, else `GRAFANA_TOKEN`, else `GRAFANA_USER` and
+/// `GRAFANA_PASSWORD`. `env` is the environment, a parameter so tests need not set it.
+pub fn credentials(
+    token_file: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Credentials> {
+    let set = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+    if let Some(path) = token_file {
+        // The error names the file, never its content.
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the token file {}", path.display()))?;
+        let token = Secret::new(text);
+        if token.is_empty() {
+            bail!("the token file {} is empty", path.display());
+        }
+        return Ok(Credentials::Token(token));
+    }
+    if let Some(t) = set("GRAFANA_TOKEN") {
+        return Ok(Credentials::Token(Secret::new(t)));
+    }
+    match (set("GRAFANA_USER"), set("GRAFANA_PASSWORD")) {
+        (Some(user), Some(password)) => Ok(Credentials::Basic {
+            user,
+            password: Secret::new(password),
+        }),
+        (Some(_), None) => bail!("GRAFANA_USER is set but GRAFANA_PASSWORD is not"),
+        _ => bail!(
+            "no Grafana credentials: set GRAFANA_TOKEN (a service-account token) or pass --token-file, \
+             or set GRAFANA_USER and GRAFANA_PASSWORD"
+        ),
+    }
+}
+
+/// The client configuration for these arguments.
+pub fn client_config(url: &str, conn: &ConnectionArgs, creds: Credentials) -> ClientConfig {
+    let mut cfg = ClientConfig::new(url, creds);
+    cfg.org_id = conn.org_id;
+    cfg.timeout = Duration::from_secs(conn.timeout.max(1));
+    cfg.connect_timeout = cfg.timeout.min(Duration::from_secs(10));
+    cfg.insecure_skip_verify = conn.insecure_skip_verify;
+    if conn.verbose {
+        cfg.log = Some(Arc::new(|line: &str| eprintln!("[grafana] {line}")));
+    }
+    cfg
+}
+
+/// A connected client: the URL checked, the insecure mode announced.
+pub fn connect(url: &str, conn: &ConnectionArgs) -> Result<GrafanaClient> {
+    let creds = credentials(conn.token_file.as_deref(), &|k| std::env::var(k).ok())?;
+    if conn.insecure_skip_verify {
+        eprintln!(
+            "WARNING: --insecure-skip-verify: Grafana's TLS certificate is NOT verified. Anyone on \
+             the network path can read the credentials and change what is pushed. Use it only \
+             against a test server."
+        );
+    }
+    let cfg = client_config(url, conn, creds);
+    if conn.verbose {
+        eprintln!("[grafana] {cfg:?}");
+    }
+    Ok(GrafanaClient::new(cfg)?)
+}
+
+/// The dashboards to push or diff: from `--input`, or built in memory.
+pub fn local_dashboards(input: Option<&Path>) -> Result<Vec<LocalDashboard>> {
+    match input {
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!("--input {} is not a directory", dir.display());
+            }
+            let d = local::load_dir(dir)?;
+            if d.is_empty() {
+                bail!("--input {} holds no .json files", dir.display());
+            }
+            Ok(d)
+        }
+        None => Ok(crate::build::build_all()?
+            .iter()
+            .map(LocalDashboard::from_built)
+            .collect()),
+    }
+}
+
+pub fn run(args: &PushArgs) -> Result<ExitCode> {
+    let local = local_dashboards(args.input.as_deref())?;
+    let client = connect(&args.grafana_url, &args.conn)?;
+    let opts = PushOptions {
+        dry_run: args.dry_run,
+        force: args.force,
+        message: args.message.clone(),
+        folder_override: args.folder.clone(),
+        concurrency: args.concurrency,
+    };
+    // indicatif hides the bar when stderr is not a terminal (CI logs stay clean); with
+    // --verbose the request log is the progress, and a bar would garble it.
+    let bar = if args.dry_run || args.conn.verbose || local.len() < 2 {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(local.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} dashboards {msg}")
+                .expect("a valid template"),
+        );
+        bar
+    };
+    let report = push::push(&client, &local, &opts, &|r| {
+        bar.set_message(r.uid.clone());
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let report = report?;
+    let style = Style::detect(std::io::stdout().is_terminal());
+    print!("{}", push::render_report(&report, style));
+    Ok(if report.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        push: PushArgs,
+    }
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn token_beats_basic_auth_and_never_prints() {
+        let c = credentials(
+            None,
+            &env(&[
+                ("GRAFANA_TOKEN", "glsa_tok_9876543210"),
+                ("GRAFANA_USER", "admin"),
+                ("GRAFANA_PASSWORD", "pw123456"),
+            ]),
+        )
+        .unwrap();
+        assert!(matches!(c, Credentials::Token(_)));
+        assert!(!format!("{c:?}").contains("9876543210"));
+    }
+
+    #[test]
+    fn basic_auth_from_user_and_password() {
+        let c = credentials(
+            None,
+            &env(&[("GRAFANA_USER", "admin"), ("GRAFANA_PASSWORD", "pw123456")]),
+        )
+        .unwrap();
+        assert_eq!(c.describe(), "basic auth as admin");
+        let e = credentials(None, &env(&[("GRAFANA_USER", "admin")])).unwrap_err();
+        assert!(e.to_string().contains("GRAFANA_PASSWORD"));
+        let e = credentials(None, &env(&[])).unwrap_err();
+        assert!(e.to_string().contains("GRAFANA_TOKEN"));
+    }
+
+    #[test]
+    fn token_file_is_trimmed_and_its_errors_do_not_show_it() {
+        let dir = std::env::temp_dir().join(format!("xtask-token-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("token");
+        std::fs::write(&path, "glsa_from_file_123\n").unwrap();
+        let c = credentials(Some(&path), &env(&[("GRAFANA_TOKEN", "other")])).unwrap();
+        assert_eq!(c, Credentials::Token(Secret::new("glsa_from_file_123")));
+        std::fs::write(&path, "\n").unwrap();
+        assert!(credentials(Some(&path), &env(&[]))
+            .unwrap_err()
+            .to_string()
+            .contains("is empty"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn verbose_config_debug_hides_the_token() {
+        let cli = Cli::parse_from([
+            "push",
+            "--grafana-url",
+            "http://localhost:3000",
+            "--org-id",
+            "2",
+            "--verbose",
+        ]);
+        let cfg = client_config(
+            &cli.push.grafana_url,
+            &cli.push.conn,
+            Credentials::Token(Secret::new("glsa_verbose_secret")),
+        );
+        assert_eq!(cfg.org_id, Some(2));
+        assert!(cfg.log.is_some());
+        let shown = format!("{cfg:?} {:?}", cli.push);
+        assert!(!shown.contains("glsa_verbose_secret"), "{shown}");
+    }
+
+    #[test]
+    fn flags_parse() {
+        let cli = Cli::parse_from([
+            "push",
+            "--grafana-url",
+            "http://g",
+            "--input",
+            "dist/dashboards",
+            "--folder",
+            "ops",
+            "--dry-run",
+            "--force",
+            "--message",
+            "release 1.2",
+            "--token-file",
+            "/run/secrets/grafana",
+        ]);
+        let p = cli.push;
+        assert!(p.dry_run && p.force);
+        assert_eq!(p.folder.as_deref(), Some("ops"));
+        assert_eq!(p.message.as_deref(), Some("release 1.2"));
+        assert_eq!(p.concurrency, 4);
+        assert_eq!(p.conn.timeout, 30);
+    }
+}
