@@ -135,12 +135,18 @@ pub(crate) fn run(dashboards: &[Value], client: &Client, frame: &Frame, opts: &O
     );
     // Stable order: dashboard, then panel, then query; variables (no panel id) first.
     rows.sort_by(|a, b| {
-        (&a.dashboard, !a.panel.starts_with("variable "), &a.panel, &a.query).cmp(&(
-            &b.dashboard,
-            !b.panel.starts_with("variable "),
-            &b.panel,
-            &b.query,
-        ))
+        (
+            &a.dashboard,
+            !a.panel.starts_with("variable "),
+            &a.panel,
+            &a.query,
+        )
+            .cmp(&(
+                &b.dashboard,
+                !b.panel.starts_with("variable "),
+                &b.panel,
+                &b.query,
+            ))
     });
     Report {
         prometheus: client.url().to_string(),
@@ -219,10 +225,7 @@ fn check(
             if !missing.is_empty() {
                 return fail(
                     job,
-                    format!(
-                        "metric {} does not exist in Prometheus",
-                        missing.join(", ")
-                    ),
+                    format!("metric {} does not exist in Prometheus", missing.join(", ")),
                     Some(expanded),
                 );
             }
@@ -282,10 +285,7 @@ fn check(
     }
     Row {
         status: Status::Pass,
-        reason: format!(
-            "{} series",
-            series.len()
-        ),
+        reason: format!("{} series", series.len()),
         ..fail(job, String::new(), Some(expanded))
     }
 }
@@ -314,11 +314,21 @@ fn closest<'a>(name: &str, known: &'a BTreeSet<String>) -> Option<&'a str> {
 /// Every panel, those inside collapsed rows included, without the rows.
 fn panels(d: &Value) -> Vec<&Value> {
     let mut out = Vec::new();
-    for p in d.get("panels").and_then(Value::as_array).into_iter().flatten() {
+    for p in d
+        .get("panels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if p.get("type").and_then(Value::as_str) != Some("row") {
             out.push(p);
         }
-        for c in p.get("panels").and_then(Value::as_array).into_iter().flatten() {
+        for c in p
+            .get("panels")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             out.push(c);
         }
     }
@@ -353,7 +363,10 @@ fn target_kind(t: &Value, panel: &Value, ds_vars: &BTreeMap<String, String>) -> 
             return Some(kind.to_string());
         }
     }
-    let uid = ds.get("uid").and_then(Value::as_str).or_else(|| ds.as_str())?;
+    let uid = ds
+        .get("uid")
+        .and_then(Value::as_str)
+        .or_else(|| ds.as_str())?;
     let r = dashboard_promql::scan(uid).into_iter().next()?;
     ds_vars.get(&r.name).cloned()
 }
@@ -400,12 +413,14 @@ mod tests {
 
     #[test]
     fn target_kind_resolves_datasource_variables() {
-        let vars: BTreeMap<String, String> =
-            [("tempo".to_string(), "tempo".to_string())].into();
+        let vars: BTreeMap<String, String> = [("tempo".to_string(), "tempo".to_string())].into();
         let t = json!({"datasource": {"type": "datasource", "uid": "${tempo}"}});
         assert_eq!(target_kind(&t, &json!({}), &vars).as_deref(), Some("tempo"));
         let t = json!({"datasource": {"type": "prometheus", "uid": "${prometheus}"}});
-        assert_eq!(target_kind(&t, &json!({}), &vars).as_deref(), Some("prometheus"));
+        assert_eq!(
+            target_kind(&t, &json!({}), &vars).as_deref(),
+            Some("prometheus")
+        );
         assert_eq!(target_kind(&json!({}), &json!({}), &vars), None);
     }
 
@@ -415,7 +430,10 @@ mod tests {
             {"type": "row", "panels": [{"type": "stat", "title": "in row"}]},
             {"type": "timeseries", "title": "top"}
         ]});
-        let titles: Vec<&str> = panels(&d).iter().map(|p| p["title"].as_str().unwrap()).collect();
+        let titles: Vec<&str> = panels(&d)
+            .iter()
+            .map(|p| p["title"].as_str().unwrap())
+            .collect();
         assert_eq!(titles, ["in row", "top"]);
     }
 

@@ -158,11 +158,13 @@ impl Client {
             }
         })?;
         match serde_json::from_str::<Envelope>(&body) {
-            Ok(env) if env.status == "success" => env.data.ok_or_else(|| PromError::NotPrometheus {
-                url: self.base.clone(),
-                what: "no `data` in a success answer".into(),
-                body: excerpt(&body),
-            }),
+            Ok(env) if env.status == "success" => {
+                env.data.ok_or_else(|| PromError::NotPrometheus {
+                    url: self.base.clone(),
+                    what: "no `data` in a success answer".into(),
+                    body: excerpt(&body),
+                })
+            }
             Ok(env) if env.status == "error" => Err(PromError::Rejected {
                 kind: env.error_type.unwrap_or_else(|| "error".into()),
                 message: env.error.unwrap_or_default(),
@@ -186,19 +188,18 @@ impl Client {
 
     /// Checks that the URL is a Prometheus: `/api/v1/status/buildinfo`.
     pub fn version(&self) -> Result<String, PromError> {
-        let data = match self.get("/api/v1/status/buildinfo", &[]) {
-            Err(PromError::Status {
-                status: 404, body, ..
-            }) => {
-                return Err(PromError::NotPrometheus {
+        let data =
+            match self.get("/api/v1/status/buildinfo", &[]) {
+                Err(PromError::Status {
+                    status: 404, body, ..
+                }) => return Err(PromError::NotPrometheus {
                     url: self.base.clone(),
                     what: "HTTP 404 for /api/v1/status/buildinfo; is this the Prometheus base URL?"
                         .into(),
                     body,
-                })
-            }
-            other => other?,
-        };
+                }),
+                other => other?,
+            };
         data.get("version")
             .and_then(Value::as_str)
             .map(str::to_string)
@@ -232,15 +233,14 @@ impl Client {
             )?,
         };
         match data.get("resultType").and_then(Value::as_str) {
-            Some("vector" | "matrix") => {
-                serde_json::from_value(data.get("result").cloned().unwrap_or(Value::Null)).map_err(
-                    |e| PromError::NotPrometheus {
-                        url: self.base.clone(),
-                        what: format!("unexpected result shape: {e}"),
-                        body: excerpt(&data.to_string()),
-                    },
-                )
-            }
+            Some("vector" | "matrix") => serde_json::from_value(
+                data.get("result").cloned().unwrap_or(Value::Null),
+            )
+            .map_err(|e| PromError::NotPrometheus {
+                url: self.base.clone(),
+                what: format!("unexpected result shape: {e}"),
+                body: excerpt(&data.to_string()),
+            }),
             // A scalar or string result is one unlabelled value.
             Some("scalar" | "string") => Ok(vec![Series {
                 metric: Default::default(),

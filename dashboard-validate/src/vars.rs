@@ -497,8 +497,14 @@ mod tests {
         );
         assert_eq!(interpolate("$s", &vars, &f), "a.b");
         assert_eq!(interpolate("${s:regex}", &vars, &f), "a\\\\.b");
-        assert_eq!(interpolate("${m:pipe}|${m:csv}|[[m]]", &vars, &f), "x|y|x,y|(x|y)");
-        assert_eq!(interpolate("${m:glob} ${m:json}", &vars, &f), r#"{x,y} ["x","y"]"#);
+        assert_eq!(
+            interpolate("${m:pipe}|${m:csv}|[[m]]", &vars, &f),
+            "x|y|x,y|(x|y)"
+        );
+        assert_eq!(
+            interpolate("${m:glob} ${m:json}", &vars, &f),
+            r#"{x,y} ["x","y"]"#
+        );
         assert_eq!(interpolate("$all", &vars, &f), ".*");
         assert_eq!(interpolate("$unknown", &vars, &f), "$unknown");
     }
@@ -521,9 +527,15 @@ mod tests {
             Some(".*")
         );
         let dflt = serde_json::json!({"current": {"value": "b"}});
-        assert_eq!(select(&dflt, vec!["a".into(), "b".into()], false).values, ["b"]);
+        assert_eq!(
+            select(&dflt, vec!["a".into(), "b".into()], false).values,
+            ["b"]
+        );
         let none = serde_json::json!({"current": {"value": "zzz"}});
-        assert_eq!(select(&none, vec!["a".into(), "b".into()], false).values, ["a"]);
+        assert_eq!(
+            select(&none, vec!["a".into(), "b".into()], false).values,
+            ["a"]
+        );
     }
 
     #[test]

@@ -31,7 +31,10 @@ fn workload() -> Value {
         for p in d["panels"].as_array().unwrap() {
             for t in p["targets"].as_array().into_iter().flatten() {
                 if t["datasource"]["type"] == "prometheus" {
-                    exprs.push((t["expr"].as_str().unwrap().to_string(), t["legendFormat"].clone()));
+                    exprs.push((
+                        t["expr"].as_str().unwrap().to_string(),
+                        t["legendFormat"].clone(),
+                    ));
                 }
             }
         }
@@ -40,7 +43,10 @@ fn workload() -> Value {
         .map(|i| {
             let (expr, legend) = &exprs[i % exprs.len()];
             // A distinct offset per repetition keeps every query string unique.
-            let expr = expr.replace("$__rate_interval]", &format!("$__rate_interval] offset {}ms", 1 + i / exprs.len()));
+            let expr = expr.replace(
+                "$__rate_interval]",
+                &format!("$__rate_interval] offset {}ms", 1 + i / exprs.len()),
+            );
             json!({
                 "id": i + 1, "title": format!("Panel {i}"), "type": "timeseries",
                 "datasource": {"type": "prometheus", "uid": "${prometheus}"},
@@ -59,7 +65,11 @@ fn main() {
     let prometheus =
         Prometheus::start(&[replay.target()], Duration::from_secs(1)).expect("prometheus");
     prometheus
-        .wait_for("count_over_time(metrics_executor_completedTasks_total[1m]) >= 6", 3, Duration::from_secs(60))
+        .wait_for(
+            "count_over_time(metrics_executor_completedTasks_total[1m]) >= 6",
+            3,
+            Duration::from_secs(60),
+        )
         .expect("scraped data");
     let dashboard = workload();
     let opts = Options {
@@ -67,15 +77,27 @@ fn main() {
         scrape_interval: Duration::from_secs(1),
         ..Options::new(&prometheus.url)
     };
-    let runs = if std::env::args().any(|a| a == "--bench") { RUNS } else { 1 };
+    let runs = if std::env::args().any(|a| a == "--bench") {
+        RUNS
+    } else {
+        1
+    };
     let mut times = Vec::new();
     let mut checked = 0;
     for _ in 0..runs {
         let t = Instant::now();
         let report = validate(std::slice::from_ref(&dashboard), &opts).expect("valid options");
         times.push(t.elapsed());
-        checked = report.rows.iter().filter(|r| r.status != Status::Skip && !r.panel.starts_with("variable ")).count();
-        let failed: Vec<_> = report.rows.iter().filter(|r| r.status == Status::Fail).collect();
+        checked = report
+            .rows
+            .iter()
+            .filter(|r| r.status != Status::Skip && !r.panel.starts_with("variable "))
+            .count();
+        let failed: Vec<_> = report
+            .rows
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .collect();
         assert!(failed.is_empty(), "{}", report.to_table());
     }
     times.sort();

@@ -1,4 +1,6 @@
-//! Integration tests live in `tests/`; this crate has no library code of its own.
+//! Integration tests (in `tests/`) and what they run against: [`harness`] starts a real
+//! Prometheus configured by the metrics contract, a real Spark or a replay of a recorded
+//! run; [`grafana`] is a strict stand-in for Grafana's HTTP API.
 
 pub mod harness;
 

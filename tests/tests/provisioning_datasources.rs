@@ -629,7 +629,8 @@ fn every_dollar_is_escaped_or_a_deliberate_environment_variable() {
         "provisioning/README.md",
         "docs/recipes/observability/observability-stack.md",
     ] {
-        let text = fs::read_to_string(workspace_root().join(doc)).unwrap();
+        let text = fs::read_to_string(workspace_root().join(doc))
+            .unwrap_or_else(|e| panic!("{doc}: {e}; it documents the provisioning files"));
         for var in &used {
             assert!(
                 text.contains(var.as_str()),

@@ -404,7 +404,7 @@ fn is_duration(s: &str) -> bool {
         let Some(idx) = units.iter().position(|u| *u == unit) else {
             return false;
         };
-        if idx + 1 <= last {
+        if idx < last {
             return false;
         }
         last = idx + 1;
@@ -521,7 +521,7 @@ fn check_monitor(doc: &Value) -> Vec<String> {
     for (i, ep) in endpoints.iter().enumerate() {
         let at = format!("{at}.spec.{list_key}[{i}]");
         check_keys(ep, &at, "endpoint", &mut errors);
-        if !ep["port"].as_str().is_some_and(|p| !p.is_empty()) {
+        if ep["port"].as_str().is_none_or(str::is_empty) {
             errors.push(format!("{at}.port: a port name (string) is required"));
         }
         if !ep["path"].as_str().is_some_and(|p| p.starts_with('/')) {

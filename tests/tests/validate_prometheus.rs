@@ -70,7 +70,9 @@ fn assert_fails(report: &Report, panel: &str, needle: &str) {
     let table = report.to_table();
     assert!(table.contains("dashboard validate-test"), "{table}");
     assert!(
-        table.lines().any(|l| l.contains(panel) && l.contains(" A ") && l.contains(needle)),
+        table
+            .lines()
+            .any(|l| l.contains(panel) && l.contains(" A ") && l.contains(needle)),
         "{table}"
     );
 }
@@ -100,33 +102,74 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
     )?;
 
     let report = validate(&built(), &opts(&prometheus.url)).unwrap();
-    let failing: Vec<&Row> = report.rows.iter().filter(|r| r.status != Status::Pass && r.status != Status::Skip).collect();
+    let failing: Vec<&Row> = report
+        .rows
+        .iter()
+        .filter(|r| r.status != Status::Pass && r.status != Status::Skip)
+        .collect();
     assert!(failing.is_empty(), "{}", report.to_table());
-    assert!(report.rows.iter().filter(|r| r.status == Status::Pass).count() > 50);
+    assert!(
+        report
+            .rows
+            .iter()
+            .filter(|r| r.status == Status::Pass)
+            .count()
+            > 50
+    );
     // Tempo and Jaeger queries are skipped, not silently passed.
-    assert!(report.rows.iter().any(|r| r.status == Status::Skip && r.reason.starts_with("tempo")));
+    assert!(report
+        .rows
+        .iter()
+        .any(|r| r.status == Status::Skip && r.reason.starts_with("tempo")));
 
     let bad = dashboard(&[
-        ("Misspelled", r#"sum(metrics_executor_activeTask{application_name=~"$app"})"#, None),
-        ("Syntax", "sum by (executor_id) rate(metrics_executor_activeTasks[5m])", None),
+        (
+            "Misspelled",
+            r#"sum(metrics_executor_activeTask{application_name=~"$app"})"#,
+            None,
+        ),
+        (
+            "Syntax",
+            "sum by (executor_id) rate(metrics_executor_activeTasks[5m])",
+            None,
+        ),
         (
             "Legend",
             r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app"})"#,
             Some("{{application_name}} {{executor_id}}"),
         ),
-        ("Grouping", "sum by (stage) (metrics_executor_activeTasks)", None),
-        ("Empty", r#"metrics_executor_activeTasks{executor_id="no-such-executor"}"#, None),
+        (
+            "Grouping",
+            "sum by (stage) (metrics_executor_activeTasks)",
+            None,
+        ),
+        (
+            "Empty",
+            r#"metrics_executor_activeTasks{executor_id="no-such-executor"}"#,
+            None,
+        ),
     ]);
     let report = validate(std::slice::from_ref(&bad), &opts(&prometheus.url)).unwrap();
     assert!(!report.passed());
     assert_fails(&report, "Misspelled", "`metrics_executor_activeTask` (did you mean `metrics_executor_activeTasks`?) does not exist");
-    assert_fails(&report, "Syntax", "Prometheus rejected the query (bad_data)");
+    assert_fails(
+        &report,
+        "Syntax",
+        "Prometheus rejected the query (bad_data)",
+    );
     assert_fails(&report, "Legend", "legend uses {{application_name}}");
     assert_fails(&report, "Grouping", "groups by `stage`");
     assert_fails(&report, "Empty", "returns no series");
 
     // --allow-empty turns only the empty result into a warning.
-    let lenient = validate(&[bad], &Options { allow_empty: true, ..opts(&prometheus.url) }).unwrap();
+    let lenient = validate(
+        &[bad],
+        &Options {
+            allow_empty: true,
+            ..opts(&prometheus.url)
+        },
+    )
+    .unwrap();
     assert_eq!(row(&lenient, "Empty").status, Status::Warn);
     assert_eq!(row(&lenient, "Misspelled").status, Status::Fail);
 
@@ -136,7 +179,11 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
     assert_eq!(v["summary"]["warn"], 1);
 
     // A variable query with no values fails on its own row, and its dependants say why.
-    let mut ghost = dashboard(&[("Uses ghost", r#"sum(metrics_executor_activeTasks{application_name=~"$ghost"})"#, None)]);
+    let mut ghost = dashboard(&[(
+        "Uses ghost",
+        r#"sum(metrics_executor_activeTasks{application_name=~"$ghost"})"#,
+        None,
+    )]);
     ghost["templating"]["list"].as_array_mut().unwrap().push(json!({
         "name": "ghost", "type": "query", "datasource": {"type": "prometheus", "uid": "${prometheus}"},
         "query": "label_values(metrics_executor_activeTasks{application_name=\"nobody\"}, application_name)"
@@ -178,8 +225,15 @@ fn every_query_fails_with(url: &str, needle: &str) {
 #[test]
 fn unreachable_prometheus_is_named_per_query() {
     // Bind then drop: nothing listens on the port afterwards.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    every_query_fails_with(&format!("http://127.0.0.1:{port}"), "cannot reach Prometheus");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    every_query_fails_with(
+        &format!("http://127.0.0.1:{port}"),
+        "cannot reach Prometheus",
+    );
 }
 
 #[test]
@@ -197,15 +251,25 @@ fn something_that_is_not_prometheus_is_named_per_query() {
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\nConnection: close\r\n\r\n<html>Grafana login</html>\n",
         Duration::ZERO,
     );
-    every_query_fails_with(&url, "does not answer like Prometheus (content-type text/html");
+    every_query_fails_with(
+        &url,
+        "does not answer like Prometheus (content-type text/html",
+    );
 }
 
 #[test]
 fn slow_prometheus_times_out_instead_of_hanging() {
-    let url = fake_server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Duration::from_secs(30));
+    let url = fake_server(
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        Duration::from_secs(30),
+    );
     let started = std::time::Instant::now();
     every_query_fails_with(&url, "did not answer within 3s");
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]

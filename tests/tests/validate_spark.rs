@@ -14,7 +14,11 @@ fn every_query_of_every_dashboard_returns_data_from_a_real_spark() -> Result<(),
     let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(2))?;
     let wait = Duration::from_secs(90);
     // Two executor JVMs and the driver on the executor endpoint.
-    prometheus.wait_for(r#"metrics_executor_activeTasks{executor_id=~"0|1"}"#, 2, wait)?;
+    prometheus.wait_for(
+        r#"metrics_executor_activeTasks{executor_id=~"0|1"}"#,
+        2,
+        wait,
+    )?;
     // Driver metrics, renamed by the contract's relabeling.
     prometheus.wait_for("spark_DAGScheduler_job_allJobs_Value", 1, wait)?;
     // Let the workload get through its shuffles, so every panel has something to show.

@@ -102,10 +102,10 @@ pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
 }
 
 /// The files of `format`, by path below the output directory: (content, dashboard).
-fn render<'a>(
-    built: &'a [BuiltDashboard],
+fn render(
+    built: &[BuiltDashboard],
     format: Format,
-) -> Result<BTreeMap<PathBuf, (String, &'a BuiltDashboard)>> {
+) -> Result<BTreeMap<PathBuf, (String, &BuiltDashboard)>> {
     match format {
         Format::Json => Ok(built
             .iter()

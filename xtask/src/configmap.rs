@@ -132,11 +132,8 @@ impl fmt::Display for ConfigMapError {
 impl std::error::Error for ConfigMapError {}
 
 /// The ConfigMap name for a dashboard uid: [`NAME_PREFIX`] + the uid, lowercased, with `_`
-/// turned into `-`, checked to be a DNS-1123 label.
-///
-/// ```ignore
-/// assert_eq!(configmap_name("spark-overview").unwrap(), "grafana-dashboard-spark-overview");
-/// ```
+/// turned into `-`, checked to be a DNS-1123 label: `spark-overview` gives
+/// `grafana-dashboard-spark-overview`, `Spark_GC` gives `grafana-dashboard-spark-gc`.
 pub fn configmap_name(uid: &str) -> Result<String, ConfigMapError> {
     let name: String = NAME_PREFIX
         .chars()

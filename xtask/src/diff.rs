@@ -314,11 +314,9 @@ mod tests {
         assert_eq!(run(&a).unwrap(), ExitCode::from(2), "an error is 2, not 1");
     }
 
-    /// Builds HEAD in a worktree with the shared target directory: slow the first time
-    /// (the workspace crates compile at another path), so not part of every run:
-    /// `cargo test -p xtask -- --ignored`.
+    /// Builds HEAD in a worktree with the shared target directory (the workspace crates
+    /// compile once more at another path; dependencies are reused).
     #[test]
-    #[ignore = "builds the workspace at HEAD in a temporary worktree (minutes)"]
     fn base_builds_the_revision_in_a_worktree_and_cleans_up() {
         let before = git(Path::new("."), &["worktree", "list"]).unwrap();
         let docs = from_git("HEAD").unwrap();

@@ -32,11 +32,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
     files
         .into_iter()
         .map(|path| {
-            let text = fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let value: Value = serde_json::from_str(&text).with_context(|| {
-                format!("{} is not valid JSON", path.display())
-            })?;
+            let text =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let value: Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not valid JSON", path.display()))?;
             if !value.is_object() || value.get("panels").is_none() && value.get("uid").is_none() {
                 bail!(
                     "{} is not a Grafana dashboard (expected an object with `uid` and `panels`)",
