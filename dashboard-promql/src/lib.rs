@@ -29,8 +29,8 @@ mod traceql;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-pub use names::{grouping_labels, metric_names};
 pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabels};
+pub use names::{grouping_labels, metric_names};
 pub use promql_parser::parser::Expr;
 pub use scan::{is_builtin, rename, scan, VarRef};
 pub use substitute::{is_var_placeholder, substitute, VAR_PLACEHOLDER_PREFIX};
