@@ -176,9 +176,16 @@ fn git(repo: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Where the old revision is built: a `diff-base` directory inside Cargo's target
+/// directory. Kept across runs, so only the first `--base` compiles the dependencies; and
+/// separate from the main one, because a second copy of the workspace crates (built from
+/// the worktree's paths) in the main `deps/` makes rustdoc's doctests fail with E0460.
+fn base_target_dir(repo: &Path) -> PathBuf {
+    target_dir(repo).join("diff-base")
+}
+
 /// Cargo's target directory: CARGO_TARGET_DIR, else the one this binary was built in
-/// (the directory holding `CACHEDIR.TAG` above it), else `<repo>/target`. Building the
-/// old revision there reuses every compiled dependency.
+/// (the directory holding `CACHEDIR.TAG` above it), else `<repo>/target`.
 fn target_dir(repo: &Path) -> PathBuf {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         let dir = PathBuf::from(dir);
@@ -235,7 +242,7 @@ fn from_git(git_ref: &str) -> Result<Vec<DiffDoc>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(&path)
-        .env("CARGO_TARGET_DIR", target_dir(&repo))
+        .env("CARGO_TARGET_DIR", base_target_dir(&repo))
         .args([
             "run",
             "--quiet",
@@ -314,8 +321,8 @@ mod tests {
         assert_eq!(run(&a).unwrap(), ExitCode::from(2), "an error is 2, not 1");
     }
 
-    /// Builds HEAD in a worktree with the shared target directory (the workspace crates
-    /// compile once more at another path; dependencies are reused).
+    /// Builds HEAD in a worktree, in the target directory's `diff-base` (the first run
+    /// compiles the workspace there; later runs reuse it).
     #[test]
     fn base_builds_the_revision_in_a_worktree_and_cleans_up() {
         let before = git(Path::new("."), &["worktree", "list"]).unwrap();
