@@ -29,10 +29,17 @@ pub enum Key {
     ShufflePerExecutor,
     ShuffleSkew,
     IdleShare,
+    // Task skew per stage (spark-exporter).
+    StageTaskSkew,
+    StageTaskDuration,
     TraceSearch,
     JobStageSpans,
     JaegerTraces,
     Trace,
+    // Traces, from spark-traces' spans (added after the first four: keys are never reused).
+    JobStageTimeline,
+    SkewedStageSpans,
+    FailedSpans,
 }
 
 /// Builds the dashboard.
@@ -291,6 +298,38 @@ pub fn dashboard() -> Dashboard {
             executor = v.executor
         )).legend("{{executor_id}}"));
 
+    // --- Task skew per stage (spark-exporter, from the REST API) -----------------------
+    let stage_skew = panel::timeseries(Key::StageTaskSkew, "Task skew over time, per stage (max/median)")
+        .description("For each active or recently finished stage, its slowest task's duration over the median task's (spark-exporter, from the REST API's taskSummary). A stage whose line climbs while the others stay near 1 is waiting for its stragglers: Dr. Elephant rates 2 low, 4 moderate, 8 severe. Spark Profiling ranks the stages of the range.")
+        .link(Recipe::DataSkew.link())
+        .unit(Unit::Short)
+        .decimals(1)
+        .min(1.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")]))
+        .threshold_lines()
+        .legend(Legend::table(&[Calc::Max]))
+        .tooltip(Tooltip::all_descending())
+        .query(ds, PromQuery::new(promql!(
+            r#"max by (stage_id, attempt_id) (spark_stage_task_skew_ratio{application_name=~"$app", metric="duration"})"#,
+            app = v.app
+        )).legend("stage {{stage_id}}.{{attempt_id}}"));
+    let mut stage_duration = panel::timeseries(Key::StageTaskDuration, "Task duration over time, per stage: median and max")
+        .description("Median (solid) and slowest (dashed) task duration of each active or recently finished stage, over successful tasks (spark-exporter, taskSummary). A max far above the median is a straggler; a median under about 200 ms means tasks too small to be worth scheduling.")
+        .link(Recipe::SlowJobs.link())
+        .unit(Unit::Seconds)
+        .min(0.0)
+        .tooltip(Tooltip::all_descending());
+    stage_duration.add_query(ds, PromQuery::new(promql!(
+        r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.5"})"#,
+        app = v.app
+    )).legend("stage {{stage_id}}.{{attempt_id}} median"));
+    let slowest = stage_duration.add_query(ds, PromQuery::new(promql!(
+        r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"})"#,
+        app = v.app
+    )).legend("stage {{stage_id}}.{{attempt_id}} max"));
+    let stage_duration = stage_duration.override_query(&slowest, [FieldProp::Dashed]);
+
     // --- Traces -----------------------------------------------------------------------------
     let search = panel::table(Key::TraceSearch, "Application traces (Tempo)")
         .description("Traces of the selected application in Tempo (TraceQL). Click a trace id to open it in the trace panel below; spans follow the convention service.name=\"spark\", spark.application > spark.sql > spark.job > spark.stage > spark.task.")
@@ -301,14 +340,61 @@ pub fn dashboard() -> Dashboard {
         ))
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(APP_SPANS).limit(50));
-    let job_stage_spans = panel::table(Key::JobStageSpans, "Job and stage spans")
-        .description("The application's job and stage spans with their durations, slowest first: the stage at the top is where the time went.")
+    // Spans as spark-traces makes them from the event log (span names spark.job and
+    // spark.stage, attributes span.spark.*): a table row or a bar opens the application's
+    // trace (one trace per application: the row's trace id is the application's).
+    let open_app_trace = PanelLink::tempo_trace(&v.tempo, "${__data.fields.traceIdHidden}")
+        .title("Open the trace of this application in Tempo");
+    // A time series, not a bar chart: Grafana sorts the spans by start time on the
+    // dashboard's own time axis, so the points line up with the metric panels above.
+    let mut timeline = panel::timeseries(Key::JobStageTimeline, "Job and stage timeline")
+        .description("Each job and stage attempt of the application as a point at the time it started, as high as it lasted: tall points are where the time went, gaps between them are driver-side work between jobs. From spark-traces' spark.job and spark.stage spans (their stage spans carry task-duration quantiles and the skew ratio); click a point for the whole trace, job > stage > task.")
         .link(Recipe::SlowJobs.link())
+        .data_link(open_app_trace.clone())
+        .unit(Unit::Nanoseconds)
+        .min(0.0)
+        .custom(|c| {
+            c.draw_style = Some("points".into());
+            c.show_points = Some("always".into());
+            c.point_size = Some(9);
+        })
+        .tooltip(Tooltip::all_descending())
+        .size(24, 9);
+    let jobs = timeline.add_query(&v.tempo, TempoQuery::traceql(
+        r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.job"} | select(span.spark.job.id, span.spark.status)"#,
+    ).spans(500).limit(20));
+    let stages = timeline.add_query(&v.tempo, TempoQuery::traceql(
+        r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.stage"} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.status)"#,
+    ).spans(500).limit(20));
+    let timeline = timeline
+        .override_query(&jobs, [FieldProp::DisplayName("job".into())])
+        .override_query(&stages, [FieldProp::DisplayName("stage".into())]);
+    let job_stage_spans = panel::table(Key::JobStageSpans, "Job and stage spans")
+        .description("The application's job and stage spans with their durations, slowest first: the stage at the top is where the time went. Stage rows carry the median and slowest task (ms) and the skew ratio (max/median; above 4 expect stragglers); attempts above 0 are retries after a failure. Click a row for the application's trace.")
+        .link(Recipe::SlowJobs.link())
+        .data_link(open_app_trace.clone())
         .sort_by("Duration", true)
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(
-            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && (name="spark.job" || name="spark.stage")} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt)"#,
+            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && (name="spark.job" || name="spark.stage")} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.status, span.spark.stage.task_duration.p50_ms, span.spark.stage.task_duration.max_ms, span.spark.stage.skew_ratio)"#,
         ).spans(200).limit(50));
+    let skewed = panel::table(Key::SkewedStageSpans, "Skewed stages (from spans)")
+        .description("Stage attempts whose slowest task took more than twice the median task (spark.stage.skew_ratio > 2), longest first, with the quantiles over every task of the stage (sampled out or not). Skew of 4 and more is worth a fix: see the recipe. Click a row for the application's trace.")
+        .link(Recipe::DataSkew.link())
+        .data_link(open_app_trace.clone())
+        .sort_by("Duration", true)
+        .size(12, 8)
+        .query(&v.tempo, TempoQuery::traceql(
+            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.stage" && span.spark.stage.skew_ratio > 2} | select(span.spark.stage.id, span.spark.stage.attempt, span.spark.stage.skew_ratio, span.spark.stage.task_duration.p50_ms, span.spark.stage.task_duration.max_ms, span.spark.stage.task_count, span.spark.stage.shuffle_read_bytes)"#,
+        ).spans(100).limit(50));
+    let failed = panel::table(Key::FailedSpans, "Failed jobs, stages and tasks (from spans)")
+        .description("Spans with an error status: failed SQL executions, jobs, stage attempts (fetch failures retry whole stages) and task attempts, with the failure reason. Failed tasks are exported whatever the sampling ratio. Click a row for the application's trace.")
+        .link(Recipe::Shuffle.link())
+        .data_link(open_app_trace)
+        .size(12, 8)
+        .query(&v.tempo, TempoQuery::traceql(
+            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && status = error} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.task.id, span.spark.executor.id, span.spark.failure_reason)"#,
+        ).spans(100).limit(50));
     let jaeger = panel::table(Key::JaegerTraces, "Application traces (Jaeger)")
         .description(
             "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
@@ -354,9 +440,15 @@ pub fn dashboard() -> Dashboard {
             .panel(shuffle)
             .panel(idle)
             .panel(skew))
+        .row(Row::new("Task skew per stage")
+            .panel(stage_skew)
+            .panel(stage_duration))
         .row(Row::new("Traces")
+            .panel(timeline)
             .panel(search)
             .panel(job_stage_spans)
+            .panel(skewed)
+            .panel(failed)
             .panel(trace)
             .panel(jaeger))
 }

@@ -2,12 +2,13 @@
 //! executor utilization, memory per executor, shuffle and its skew, task time and CPU.
 //!
 //! Serialization time, shuffle fetch wait, spill and per-stage task skew are not exported
-//! by Spark on a cluster (only in local mode, from the driver's executor source); they are
-//! left out here rather than faked. `spark-exporter` provides them.
+//! by Spark on a cluster (only in local mode, from the driver's executor source). The last
+//! three rows read them from `spark-exporter` (`spark_executor_*` from the executors'
+//! GraphiteSink, `spark_stage_*` from the REST API); see `provisioning/spark-exporter/`.
 
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
 use dashboard_dsl::link::DashLink;
-use dashboard_dsl::options::{Calc, Legend, Tooltip};
+use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, Tooltip};
 use dashboard_dsl::panel;
 use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
@@ -36,6 +37,16 @@ pub enum Key {
     ShuffleReadSkew,
     ShuffleWriteSkew,
     DriverCpu,
+    // spark-exporter rows.
+    TimeBreakdown,
+    ExecutorTaskCpu,
+    SerdeShare,
+    FetchWaitShare,
+    SpillPerExecutor,
+    SpillPerStage,
+    StageTaskSkew,
+    StageShuffleReadSkew,
+    StageTaskDuration,
 }
 
 /// Builds the dashboard.
@@ -354,6 +365,232 @@ pub fn dashboard() -> Dashboard {
             app_id = v.app_id
         )).legend("driver cores"));
 
+    // --- spark-exporter: executor time breakdown -------------------------------------------
+    // Task time = run time (which includes shuffle fetch wait) + deserialization + result
+    // serialization, all summed over tasks by the executors' `executor` metrics source.
+    let [ex_tempo, ex_jaeger] = executor_trace_links(&v);
+    let [to_tempo, to_jaeger] = trace_links(&v);
+    let mut breakdown = panel::timeseries(Key::TimeBreakdown, "Executor time breakdown: CPU, GC, fetch wait, ser/deser, other")
+        .description("Where the selected executors' task time goes (task time = run + deserialization + result serialization, from spark-exporter). CPU: task code on the CPU. GC: JVM collections during tasks. Fetch wait: blocked on shuffle blocks. Ser/deser: deserializing tasks and serializing results. Other: the rest of run time, mostly I/O, locks and Python workers. GC above 10%, fetch wait or ser/deser above 20% name the bottleneck; see the recipes.")
+        .link(Recipe::SlowJobs.link())
+        .data_link(to_tempo)
+        .data_link(to_jaeger)
+        .unit(Unit::PercentUnit)
+        .min(0.0)
+        .max(1.0)
+        .stacked()
+        .fill_opacity(40)
+        .tooltip(Tooltip::all_descending())
+        .width(12);
+    breakdown.add_query(ds, PromQuery::new(promql!(
+        r#"sum(rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("CPU"));
+    breakdown.add_query(ds, PromQuery::new(promql!(
+        r#"sum(rate(spark_executor_jvm_gc_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("GC"));
+    breakdown.add_query(ds, PromQuery::new(promql!(
+        r#"sum(rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("shuffle fetch wait"));
+    breakdown.add_query(ds, PromQuery::new(promql!(
+        r#"(sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
+  / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("(de)serialization"));
+    breakdown.add_query(ds, PromQuery::new(promql!(
+        r#"clamp_min(
+    (sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+      - sum(rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+      - sum(rate(spark_executor_jvm_gc_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+      - sum(rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
+    / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+      + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+      + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0),
+  0)"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("other"));
+    let mut task_cpu = panel::timeseries(Key::ExecutorTaskCpu, "Task CPU per executor")
+        .description("Cores each executor spends running task code (solid), against the CPU of its whole JVM (dashed: tasks plus GC threads, JIT, shuffle I/O), from spark-exporter. Task CPU far below the executor's cores while tasks run means tasks wait (shuffle, I/O, Python workers); JVM CPU far above task CPU is overhead, often GC.")
+        .link(Recipe::SlowJobs.link())
+        .data_link(ex_tempo.clone())
+        .data_link(ex_jaeger.clone())
+        .unit(Unit::Short)
+        .decimals(2)
+        .min(0.0)
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .width(12);
+    task_cpu.add_query(ds, PromQuery::new(promql!(
+        r#"sum by (executor_id) (rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} tasks"));
+    let jvm_cpu = task_cpu.add_query(ds, PromQuery::new(promql!(
+        r#"sum by (executor_id) (rate(spark_executor_jvm_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} whole JVM"));
+    let task_cpu =
+        task_cpu.override_query(&jvm_cpu, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
+    let serde = panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
+        .description("Time deserializing tasks and serializing their results over task time, per executor (spark-exporter). A few percent is normal; above 10% (orange) tasks are tiny or carry big closures or results; above 20% (red) most of the work is moving bytes: broadcast large read-only data, collect less, use Kryo.")
+        .link(Recipe::Gc.link())
+        .data_link(ex_tempo.clone())
+        .data_link(ex_jaeger.clone())
+        .unit(Unit::PercentUnit)
+        .min(0.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
+        .threshold_lines()
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .width(12)
+        .query(ds, PromQuery::new(promql!(
+            r#"(sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
+  / ((sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+    let fetch_wait = panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
+        .description("Time tasks blocked waiting for shuffle blocks over their run time, per executor (spark-exporter; the Spark UI's Shuffle Read Blocked Time). Above 10% (orange) reducers wait on the network or on the executors serving the blocks; above 25% (red) the shuffle is the bottleneck: see the recipe.")
+        .link(Recipe::Shuffle.link())
+        .data_link(ex_tempo.clone())
+        .data_link(ex_jaeger.clone())
+        .unit(Unit::PercentUnit)
+        .min(0.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(0.1, "orange"), (0.25, "red")]))
+        .threshold_lines()
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .width(12)
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+
+    // --- spark-exporter: spill ----------------------------------------------------------------
+    let mut spill = panel::timeseries(Key::SpillPerExecutor, "Spill per executor, memory and disk")
+        .description("Bytes spilled per second by each executor's tasks (spark-exporter): the in-memory size of what was spilled (solid) and its size on disk after serialization and compression (dashed). Any sustained spill slows the stage: give tasks more memory or make them smaller; see the recipe.")
+        .link(Recipe::OomAndSpill.link())
+        .data_link(ex_tempo)
+        .data_link(ex_jaeger)
+        .unit(Unit::BytesPerSecondIEC)
+        .min(0.0)
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .tooltip(Tooltip::all_descending())
+        .size(12, 10);
+    spill.add_query(ds, PromQuery::new(promql!(
+        r#"sum by (executor_id) (rate(spark_executor_memory_spilled_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} memory"));
+    let disk = spill.add_query(ds, PromQuery::new(promql!(
+        r#"sum by (executor_id) (rate(spark_executor_disk_spilled_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} disk"));
+    let spill = spill.override_query(&disk, [FieldProp::Dashed]);
+    let mut spill_stage = panel::bar_gauge(Key::SpillPerStage, "Spill per stage (top 10)")
+        .description("The stages of the time range that spilled most (spark-exporter, from the REST API): in-memory size and on-disk size of the spilled data. Compare with the stage's shuffle and input sizes: Dr. Elephant flags spill above 10% of the data a stage processes.")
+        .link(Recipe::OomAndSpill.link())
+        .display(BarGaugeDisplayMode::Basic)
+        .unit(Unit::BytesIEC)
+        .min(0.0)
+        .color(ColorMode::Fixed("orange".into()))
+        .size(12, 10);
+    spill_stage.add_query(ds, PromQuery::new(promql!(
+        r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_memory_spilled_bytes_total{application_name=~"$app"}[$__range])))
+  * on (application_id, stage_id, attempt_id) group_left (stage_name)
+    max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
+        app = v.app
+    )).legend("{{stage_id}} in memory: {{stage_name}}").instant());
+    spill_stage.add_query(ds, PromQuery::new(promql!(
+        r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_disk_spilled_bytes_total{application_name=~"$app"}[$__range])))
+  * on (application_id, stage_id, attempt_id) group_left (stage_name)
+    max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
+        app = v.app
+    )).legend("{{stage_id}} on disk: {{stage_name}}").instant());
+
+    // --- spark-exporter: task skew per stage -------------------------------------------------
+    let stage_skew = panel::bar_gauge(Key::StageTaskSkew, "Task skew per stage (max/median)")
+        .description("The slowest task of each stage over its median task (spark-exporter, from the REST API's taskSummary), for the 10 most skewed stages of the time range. 1 is even; Dr. Elephant rates 2 low (yellow), 4 moderate (orange), 8 severe (red). A high ratio on a short stage matters less: check its duration.")
+        .link(Recipe::DataSkew.link())
+        .display(BarGaugeDisplayMode::Basic)
+        .unit(Unit::Short)
+        .decimals(1)
+        .min(1.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")]))
+        .size(8, 10)
+        .query(ds, PromQuery::new(promql!(
+            r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_skew_ratio{application_name=~"$app", metric="duration"}[$__range])))
+  * on (application_id, stage_id, attempt_id) group_left (stage_name)
+    max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
+            app = v.app
+        )).legend("{{stage_id}}: {{stage_name}}").instant());
+    let stage_read_skew = panel::bar_gauge(Key::StageShuffleReadSkew, "Shuffle read skew per stage (max/median)")
+        .description("The largest shuffle read of one task over the median task's, per stage (spark-exporter, taskSummary), for the 10 most skewed stages. This is data skew itself: a hot key sends one partition far more bytes than the others. Same tiers as task skew: 2, 4, 8.")
+        .link(Recipe::DataSkew.link())
+        .display(BarGaugeDisplayMode::Basic)
+        .unit(Unit::Short)
+        .decimals(1)
+        .min(1.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")]))
+        .size(8, 10)
+        .query(ds, PromQuery::new(promql!(
+            r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_skew_ratio{application_name=~"$app", metric="shuffle_read_bytes"}[$__range])))
+  * on (application_id, stage_id, attempt_id) group_left (stage_name)
+    max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
+            app = v.app
+        )).legend("{{stage_id}}: {{stage_name}}").instant());
+    let mut stage_duration = panel::bar_gauge(Key::StageTaskDuration, "Task duration per stage: median, p75, max")
+        .description("Task duration quantiles of the 10 stages with the slowest task in the time range (spark-exporter, taskSummary over successful tasks). Databricks: a max more than 50% above the p75 suggests skew; a median under about 200 ms means tasks too small to be worth scheduling.")
+        .link(Recipe::DataSkew.link())
+        .display(BarGaugeDisplayMode::Basic)
+        .unit(Unit::Seconds)
+        .min(0.0)
+        .size(8, 10);
+    stage_duration.add_query(ds, PromQuery::new(promql!(
+        r#"max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.5"}[$__range]))
+  and on (application_id, stage_id, attempt_id)
+    topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"}[$__range])))"#,
+        app = v.app
+    )).legend("{{stage_id}} median").instant());
+    stage_duration.add_query(ds, PromQuery::new(promql!(
+        r#"max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.75"}[$__range]))
+  and on (application_id, stage_id, attempt_id)
+    topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"}[$__range])))"#,
+        app = v.app
+    )).legend("{{stage_id}} p75").instant());
+    let slowest = stage_duration.add_query(ds, PromQuery::new(promql!(
+        r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"}[$__range])))"#,
+        app = v.app
+    )).legend("{{stage_id}} max").instant());
+    let stage_duration = stage_duration.override_query(&slowest, [FieldProp::Color("red".into())]);
+
     Dashboard::new(crate::common::PROFILING_UID, "Spark Profiling")
         .description("Where a Spark application's time and memory go: GC, executor utilization, memory per executor, shuffle and its skew, task time and CPU.")
         .tags(["spark", "profiling"])
@@ -386,4 +623,14 @@ pub fn dashboard() -> Dashboard {
             .panel(shuffle_write)
             .panel(write_skew))
         .row(Row::new("CPU").panel(driver_cpu))
+        .row(Row::new("Executor time breakdown")
+            .panel(breakdown)
+            .panel(task_cpu)
+            .panel(serde)
+            .panel(fetch_wait))
+        .row(Row::new("Spill").panel(spill).panel(spill_stage))
+        .row(Row::new("Task skew per stage")
+            .panel(stage_skew)
+            .panel(stage_read_skew)
+            .panel(stage_duration))
 }

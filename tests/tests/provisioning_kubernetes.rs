@@ -108,6 +108,9 @@ fn prometheus_scrapes() -> BTreeMap<String, Scrape> {
         .as_array()
         .unwrap()
         .iter()
+        // The Spark driver's scrape only; spark-exporter has its own manifests, checked by
+        // exporter_provisioning.rs.
+        .filter(|job| job["job_name"] != "spark-exporter")
         .map(|job| {
             let name = job["job_name"].as_str().unwrap().to_string();
             let s = Scrape {

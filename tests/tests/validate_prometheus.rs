@@ -1,5 +1,7 @@
 //! `dashboard-validate` against a real Prometheus fed by a replay of a recorded Spark run
-//! (the fast path), and against servers that are down, failing or not Prometheus.
+//! (the fast path), and against servers that are down, failing or not Prometheus. The
+//! spark-exporter panels get a real `spark-exporter` fed by the recorded GraphiteSink lines
+//! and the recorded REST API.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -7,7 +9,10 @@ use std::thread;
 use std::time::Duration;
 
 use dashboard_validate::{validate, Options, Report, Row, Status};
-use integration_tests::harness::{HarnessError, Prometheus, Replay};
+use integration_tests::harness::{
+    recorded_graphite_reports, Exporter, ExporterOptions, GraphiteReplay, HarnessError, Prometheus,
+    Replay, RestReplay,
+};
 use serde_json::{json, Value};
 
 const RUN: &str = "spark-4.3.0_local-cluster";
@@ -82,6 +87,27 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
 ) -> Result<(), HarnessError> {
     let replay = Replay::start(RUN)?;
     let prometheus = Prometheus::start(&[replay.target()], Duration::from_secs(1))?;
+    // spark-exporter: the recorded REST API of the same run, and the GraphiteSink lines of
+    // the recorded Graphite run under this run's metrics namespace (`sparkci`), one report
+    // every half second so that its counters grow across scrapes.
+    let rest = RestReplay::start(RUN)?;
+    let exporter = Exporter::start(&ExporterOptions {
+        rest_targets: vec![rest.url.clone()],
+        poll_interval: Duration::from_millis(500),
+        stage_retention: Duration::from_secs(10 * 365 * 86_400),
+        ..ExporterOptions::default()
+    })?;
+    exporter.register(&prometheus)?;
+    prometheus.wait_for(
+        r#"up{job="spark-exporter"} == 1"#,
+        1,
+        Duration::from_secs(30),
+    )?;
+    let _graphite = GraphiteReplay::start(
+        &exporter.graphite_address,
+        recorded_graphite_reports("sparkci")?,
+        Duration::from_millis(500),
+    );
     prometheus.wait_for("metrics_executor_activeTasks", 3, Duration::from_secs(30))?;
     prometheus.wait_for(
         "spark_appStatus_jobs_succeededJobs_Count",
@@ -100,6 +126,12 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
         3,
         Duration::from_secs(30),
     )?;
+    prometheus.wait_for(
+        r#"changes(spark_executor_run_seconds_total{application_name="spark-metrics-probe"}[1m]) > 1"#,
+        2,
+        Duration::from_secs(30),
+    )?;
+    prometheus.wait_for("spark_stage_task_skew_ratio", 1, Duration::from_secs(30))?;
 
     let report = validate(&built(), &opts(&prometheus.url)).unwrap();
     let failing: Vec<&Row> = report

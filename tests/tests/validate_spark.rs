@@ -1,17 +1,27 @@
 //! The proof behind the dashboards: a real Spark in `local-cluster` mode (separate executor
 //! JVMs, as on Kubernetes) runs the recorded workload with the metrics contract's
 //! configuration, a real Prometheus scrapes it through the contract's scrape config, and
-//! every query of every dashboard must return data.
+//! every query of every dashboard must return data. `spark-exporter` runs alongside: the
+//! executors' GraphiteSink points at it, it polls the driver's REST API, and Prometheus
+//! scrapes it through the contract's `spark-exporter` job.
 
 use std::time::Duration;
 
 use dashboard_validate::{validate, Options, Status};
-use integration_tests::harness::{HarnessError, Prometheus, SparkRun};
+use integration_tests::harness::{
+    Exporter, ExporterOptions, HarnessError, Prometheus, SparkOptions, SparkRun,
+};
 
 #[test]
 fn every_query_of_every_dashboard_returns_data_from_a_real_spark() -> Result<(), HarnessError> {
-    let spark = SparkRun::start(45, 90)?;
+    // The exporter first: the GraphiteSink needs its port.
+    let exporter = Exporter::start(&ExporterOptions::default())?;
+    let mut options = SparkOptions::new(45, 90);
+    options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
+    let spark = SparkRun::start_with(&options)?;
+    exporter.set_rest_targets(&[format!("http://{}", spark.ui_address)])?;
     let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(2))?;
+    exporter.register(&prometheus)?;
     let wait = Duration::from_secs(90);
     // Two executor JVMs and the driver on the executor endpoint.
     prometheus.wait_for(
@@ -28,6 +38,17 @@ fn every_query_of_every_dashboard_returns_data_from_a_real_spark() -> Result<(),
         wait,
     )?;
     prometheus.wait_for("spark_appStatus_jobs_succeededJobs_Count > 2", 1, wait)?;
+    // spark-exporter: executor series labelled with their application, stage quantiles.
+    prometheus.wait_for(
+        r#"spark_executor_run_seconds_total{application_name!="", executor_id=~"0|1"} > 0"#,
+        2,
+        wait,
+    )?;
+    prometheus.wait_for(
+        r#"spark_stage_task_skew_ratio{metric="shuffle_read_bytes"}"#,
+        1,
+        wait,
+    )?;
 
     let dashboards: Vec<serde_json::Value> = dashboards::all()
         .into_iter()

@@ -35,12 +35,14 @@
 //! | `PROMTOOL_BIN` | `promtool` | `/usr/bin/promtool`, then `promtool` on `PATH` |
 //! | `SPARK_DASHBOARDS_PYTHON` | a Python with pyspark | `<target dir>/pyspark-venv/bin/python` |
 //! | `SPARK_DASHBOARDS_SHARED` | the shared directory holding `fixtures/spark/` | `../shared` next to the repository |
+//! | `SPARK_EXPORTER_BIN` | the `spark-exporter` binary ([`Exporter`]) | built with `cargo build -p spark-exporter` |
 //!
 //! The target dir is `CARGO_TARGET_DIR` or `<repository>/target`, so a plain `cargo test`
 //! after one `cargo xtask test` finds the same virtualenv. When something is missing the
 //! error says so and names `cargo xtask test`.
 
 mod error;
+mod exporter;
 pub mod process;
 mod prometheus;
 mod replay;
@@ -51,6 +53,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use error::HarnessError;
+pub use exporter::{
+    exporter_bin, exporter_spark_conf, recorded_graphite_reports, Exporter, ExporterOptions,
+    GraphiteReplay, RestReplay, EXPORTER_TARGETS_FILE,
+};
 pub use process::{process_alive, process_cmdline, process_group_members};
 pub use prometheus::{Prometheus, ScrapeTarget, Series};
 pub use replay::Replay;

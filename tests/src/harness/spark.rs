@@ -49,6 +49,9 @@ pub struct SparkOptions {
     pub start_timeout: Duration,
     /// Keep this run's event log in [`SPARK_EVENT_LOG_DIR`] after drop.
     pub keep_event_log: bool,
+    /// More `spark-defaults.conf` lines, written after the contract's (a later key wins),
+    /// e.g. the GraphiteSink lines of `provisioning/spark-exporter/spark-exporter.conf`.
+    pub extra_conf: Vec<String>,
 }
 
 impl SparkOptions {
@@ -61,6 +64,7 @@ impl SparkOptions {
             script: None,
             start_timeout: Duration::from_secs(150),
             keep_event_log: false,
+            extra_conf: Vec::new(),
         }
     }
 }
@@ -141,7 +145,11 @@ impl SparkRun {
             fs::create_dir_all(d)
                 .map_err(|e| HarnessError::io(format!("creating {}", d.display()), e))?;
         }
-        write_spark_defaults(&conf_dir.join("spark-defaults.conf"), dir.path())?;
+        write_spark_defaults(
+            &conf_dir.join("spark-defaults.conf"),
+            dir.path(),
+            &options.extra_conf,
+        )?;
 
         let log = dir.path().join("spark_job.log");
         let log_file = fs::File::create(&log)
@@ -427,8 +435,9 @@ fn probe_pyspark(python: &Path) -> Result<(String, PathBuf), HarnessError> {
     }
 }
 
-/// The contract's Spark configuration plus where this run's temporary files go.
-fn write_spark_defaults(path: &Path, run_dir: &Path) -> Result<(), HarnessError> {
+/// The contract's Spark configuration plus where this run's temporary files go, then
+/// `extra` lines.
+fn write_spark_defaults(path: &Path, run_dir: &Path, extra: &[String]) -> Result<(), HarnessError> {
     let contract_path = contract_spark_conf();
     let contract = fs::read_to_string(&contract_path).map_err(|e| {
         HarnessError::io(
@@ -447,6 +456,14 @@ fn write_spark_defaults(path: &Path, run_dir: &Path) -> Result<(), HarnessError>
         local = run_dir.join("local").display(),
         tmp = tmp.display(),
     );
+    let text = if extra.is_empty() {
+        text
+    } else {
+        format!(
+            "{text}# Added by the test: SparkOptions::extra_conf.\n{}\n",
+            extra.join("\n")
+        )
+    };
     fs::write(path, text).map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))
 }
 

@@ -1,0 +1,264 @@
+//! `spark-exporter` against a real Spark in `local-cluster` mode (a driver JVM and two
+//! executor JVMs, as on Kubernetes): the executors' GraphiteSink (the contract's
+//! `provisioning/spark-exporter/spark-exporter.conf`) points at the exporter, the exporter
+//! polls the driver's REST API, a real Prometheus scrapes it through the contract's
+//! `spark-exporter` job, and every panel on its metrics returns data. Then the two sources
+//! are checked against each other, which catches a wrong unit (ms vs ns) at once.
+
+use std::collections::BTreeMap;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use dashboard_validate::{validate, Options, Status};
+use integration_tests::harness::{
+    Exporter, ExporterOptions, HarnessError, Prometheus, SparkOptions, SparkRun,
+};
+use serde_json::Value;
+
+type Labels = BTreeMap<String, String>;
+
+/// Every sample of `name` in an exposition: (labels, value).
+fn samples(text: &str, name: &str) -> Vec<(Labels, f64)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let rest = l.strip_prefix(name)?;
+            let (labels, value) = match rest.strip_prefix('{') {
+                Some(r) => {
+                    let (labels, value) = r.rsplit_once("} ")?;
+                    (labels, value)
+                }
+                None => ("", rest.strip_prefix(' ')?),
+            };
+            let labels = labels
+                .split("\",")
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| {
+                    let (k, v) = p.split_once("=\"")?;
+                    Some((k.to_string(), v.trim_end_matches('"').to_string()))
+                })
+                .collect();
+            Some((labels, value.parse().ok()?))
+        })
+        .collect()
+}
+
+fn sum_where(text: &str, name: &str, keep: impl Fn(&Labels) -> bool) -> f64 {
+    samples(text, name)
+        .iter()
+        .filter(|(l, _)| keep(l))
+        .map(|(_, v)| v)
+        .sum()
+}
+
+/// Panels whose queries read spark-exporter's metrics.
+fn exporter_panels(dashboards: &[Value]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for d in dashboards {
+        for p in d["panels"].as_array().into_iter().flatten() {
+            let reads = p["targets"].as_array().into_iter().flatten().any(|t| {
+                let e = t["expr"].as_str().unwrap_or("");
+                e.contains("spark_stage_")
+                    || (e.contains("spark_executor_") && e.contains("_total"))
+            });
+            if reads {
+                out.push((
+                    d["uid"].as_str().unwrap().to_string(),
+                    p["title"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_real_spark_feeds_the_exporter_and_every_exporter_panel_has_data() -> Result<(), HarnessError> {
+    let exporter = Exporter::start(&ExporterOptions {
+        extra_args: vec!["--max-stages=1000".into(), "--max-jobs=1000".into()],
+        ..ExporterOptions::default()
+    })?;
+    let mut options = SparkOptions::new(30, 60);
+    options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
+    let spark = SparkRun::start_with(&options)?;
+    exporter.set_rest_targets(&[format!("http://{}", spark.ui_address)])?;
+    let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(2))?;
+    exporter.register(&prometheus)?;
+    let wait = Duration::from_secs(120);
+
+    // Both executor JVMs report, labelled with the run: Spark's Graphite paths carry only
+    // the namespace (`sparkci`), the exporter found the application from the REST API.
+    let series = prometheus.wait_for(
+        r#"spark_executor_cpu_seconds_total{executor_id=~"0|1"} > 0"#,
+        2,
+        wait,
+    )?;
+    for s in &series {
+        assert_eq!(s.labels["job"], "spark-exporter", "{s:?}");
+        assert_eq!(s.labels["application_id"], spark.app_id, "{s:?}");
+        assert_eq!(s.labels["application_name"], spark.app_name, "{s:?}");
+        assert_eq!(s.labels["namespace"], "sparkci", "{s:?}");
+    }
+    prometheus.wait_for(r#"spark_stage_task_skew_ratio{metric="duration"}"#, 1, wait)?;
+    // A stage that read shuffle data (the workload's joins): shuffle read skew.
+    prometheus.wait_for(
+        r#"spark_stage_task_skew_ratio{metric="shuffle_read_bytes"}"#,
+        1,
+        wait,
+    )?;
+    prometheus.wait_for("spark_appStatus_jobs_succeededJobs_Count > 2", 1, wait)?;
+    prometheus.wait_for(
+        "sum(rate(spark_executor_run_seconds_total[30s])) > 0",
+        1,
+        wait,
+    )?;
+
+    // Every panel on spark-exporter's metrics returns data.
+    let dashboards: Vec<Value> = dashboards::all()
+        .into_iter()
+        .map(|d| serde_json::to_value(d.build().unwrap().model).unwrap())
+        .collect();
+    let panels = exporter_panels(&dashboards);
+    assert!(panels.len() >= 11, "{panels:?}");
+    let opts = Options {
+        window: Duration::from_secs(600),
+        scrape_interval: prometheus.scrape_interval(),
+        ..Options::new(&prometheus.url)
+    };
+    let report = validate(&dashboards, &opts).unwrap();
+    let mut checked = 0;
+    for (uid, title) in &panels {
+        let rows: Vec<_> = report
+            .rows
+            .iter()
+            .filter(|r| &r.dashboard == uid && r.panel.starts_with(title.as_str()))
+            .collect();
+        assert!(!rows.is_empty(), "no validate row for {uid} / {title}");
+        for r in rows {
+            assert_eq!(
+                r.status,
+                Status::Pass,
+                "{uid} / {title}:\n{}",
+                report.to_table()
+            );
+            checked += 1;
+        }
+    }
+    println!(
+        "{checked} queries of {} spark-exporter panels return data",
+        panels.len()
+    );
+
+    // Once the workload is done and the last reports are in, the executors' counters (one
+    // source, Graphite, with Spark's ms and ns) and the stages' totals (the other, REST)
+    // describe the same tasks.
+    let started = Instant::now();
+    while !spark.log().contains("PROBE workload done") {
+        assert!(
+            started.elapsed() < wait,
+            "the workload did not finish:\n{}",
+            spark.log()
+        );
+        thread::sleep(Duration::from_secs(1));
+    }
+    let mut last = String::new();
+    let text = loop {
+        thread::sleep(Duration::from_secs(5));
+        let text = exporter.metrics()?;
+        let key = format!(
+            "{} {}",
+            sum_where(&text, "spark_executor_run_seconds_total", |_| true),
+            sum_where(&text, "spark_stage_run_seconds_total", |_| true)
+        );
+        if key == last {
+            break text;
+        }
+        assert!(started.elapsed() < wait, "the counters do not settle");
+        last = key;
+    };
+    let app = |l: &Labels| l.get("application_id") == Some(&spark.app_id);
+    // Time is always spent; shuffle and spill only if the loaded machine got through an
+    // iteration of the workload's joins before its time was up.
+    for (graphite, rest, what, always) in [
+        (
+            "spark_executor_run_seconds_total",
+            "spark_stage_run_seconds_total",
+            "run time (ms)",
+            true,
+        ),
+        (
+            "spark_executor_cpu_seconds_total",
+            "spark_stage_cpu_seconds_total",
+            "CPU time (ns)",
+            true,
+        ),
+        (
+            "spark_executor_deserialize_seconds_total",
+            "spark_stage_deserialize_seconds_total",
+            "deserialization (ms)",
+            true,
+        ),
+        (
+            "spark_executor_shuffle_write_bytes_total",
+            "spark_stage_shuffle_write_bytes_total",
+            "shuffle write bytes",
+            false,
+        ),
+        (
+            "spark_executor_memory_spilled_bytes_total",
+            "spark_stage_memory_spilled_bytes_total",
+            "memory spill bytes",
+            false,
+        ),
+    ] {
+        let g = sum_where(&text, graphite, app);
+        let r = sum_where(&text, rest, app);
+        println!("{what}: Graphite {g:.3}, REST {r:.3}");
+        if !always && g == 0.0 && r == 0.0 {
+            continue;
+        }
+        assert!(g > 0.0 && r > 0.0, "{what}: Graphite {g}, REST {r}");
+        let ratio = g / r;
+        // Failed tasks count in the REST totals only; a unit mistake would be 10^3 or 10^6.
+        assert!(
+            (0.7..=1.3).contains(&ratio),
+            "{what}: Graphite {g} vs REST {r} (ratio {ratio})"
+        );
+    }
+    // Quantiles are ordered within every stage.
+    let mut by_stage: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
+    for (l, v) in samples(&text, "spark_stage_task_duration_seconds") {
+        let q: f64 = l["quantile"].parse().unwrap();
+        by_stage
+            .entry((l["stage_id"].clone(), l["attempt_id"].clone()))
+            .or_default()
+            .push((q, v));
+    }
+    assert!(!by_stage.is_empty());
+    for (stage, mut qs) in by_stage {
+        qs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(
+            qs.windows(2).all(|w| w[0].1 <= w[1].1),
+            "stage {stage:?}: {qs:?}"
+        );
+    }
+    // Nothing was malformed, dropped or undecodable.
+    for name in [
+        "spark_exporter_graphite_lines_malformed_total",
+        "spark_exporter_graphite_lines_dropped_total",
+    ] {
+        assert_eq!(sum_where(&text, name, |_| true), 0.0, "{name}");
+    }
+    assert!(
+        sum_where(&text, "spark_exporter_graphite_lines_parsed_total", |_| {
+            true
+        }) > 100.0
+    );
+    assert!(
+        samples(&text, "spark_exporter_rest_poll_errors_total")
+            .iter()
+            .all(|(l, _)| l["reason"] != "decode"),
+        "{text}"
+    );
+    Ok(())
+}
