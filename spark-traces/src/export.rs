@@ -62,16 +62,18 @@ impl Exporter {
         let describe = format!("{} ({})", config.endpoint, config.protocol);
         let target = match config.protocol {
             Protocol::Grpc => {
-                if config.endpoint.starts_with("https://") {
-                    return Err(ExportError(format!(
-                        "{}: gRPC over TLS is not built in; send to a plaintext endpoint (a Collector next to spark-traces) or use --protocol http with an https:// URL",
-                        config.endpoint
-                    )));
-                }
-                let endpoint = Endpoint::from_shared(config.endpoint.clone())
+                let mut endpoint = Endpoint::from_shared(config.endpoint.clone())
                     .map_err(|e| ExportError(format!("endpoint `{}`: {e}", config.endpoint)))?
                     .connect_timeout(config.timeout.min(Duration::from_secs(10)))
                     .timeout(config.timeout);
+                if config.endpoint.starts_with("https://") {
+                    // TLS with the Mozilla roots (webpki-roots), as reqwest does for HTTP.
+                    endpoint = endpoint
+                        .tls_config(tonic::transport::ClientTlsConfig::new().with_webpki_roots())
+                        .map_err(|e| {
+                            ExportError(format!("endpoint `{}`: TLS: {e}", config.endpoint))
+                        })?;
+                }
                 let mut client = TraceServiceClient::new(endpoint.connect_lazy())
                     .max_decoding_message_size(4 << 20);
                 if config.compression == Compression::Gzip {

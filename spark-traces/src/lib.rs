@@ -25,6 +25,8 @@
 //! With the `receiver` feature, [`receiver`] is an OTLP receiver (gRPC and HTTP) to run in
 //! a test or next to spark-traces while debugging.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod convert;
 pub mod event;

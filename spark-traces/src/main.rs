@@ -127,6 +127,25 @@ struct Cli {
     quiet: bool,
 }
 
+/// Set by SIGTERM and SIGINT: the run flushes what it has, saves its state and exits.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    // Async-signal-safe: an atomic store only.
+    STOP.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Kubernetes stops a pod with SIGTERM: finish the batch in flight and record progress
+/// instead of dying mid-way (after its grace period, Kubernetes sends SIGKILL).
+fn stop_on_signals() {
+    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: installing a handler that only stores to an atomic.
+    unsafe {
+        libc::signal(libc::SIGTERM, handler);
+        libc::signal(libc::SIGINT, handler);
+    }
+}
+
 fn pairs(values: &[String], what: &str) -> Result<Option<Vec<(String, String)>>, String> {
     if values.is_empty() {
         return Ok(None);
@@ -210,8 +229,8 @@ fn main_inner(cli: Cli) -> Result<(), String> {
     } else {
         Sink::Otlp
     };
-    let stop = AtomicBool::new(false);
-    let summary = run(&config, &cli.logs, sink, &stop).map_err(|e| e.to_string())?;
+    stop_on_signals();
+    let summary = run(&config, &cli.logs, sink, &STOP).map_err(|e| e.to_string())?;
     if !cli.quiet {
         let spans: Vec<String> = summary
             .spans

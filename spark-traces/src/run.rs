@@ -178,6 +178,7 @@ impl Work {
         cfg: &Config,
         tx: &mpsc::SyncSender<Msg>,
         save_state: bool,
+        stop: &AtomicBool,
     ) -> Result<bool, Result<SourceError, ()>> {
         let mut progressed = false;
         loop {
@@ -224,6 +225,10 @@ impl Work {
                 }
                 if !got {
                     break;
+                }
+                if stop.load(Ordering::Relaxed) {
+                    // Stopping: what was read is flushed and recorded; the rest waits.
+                    return Ok(true);
                 }
             }
             progressed |= got_any;
@@ -541,7 +546,7 @@ pub fn run(
         }
         let mut progressed = false;
         for w in works.values_mut().filter(|w| !w.finished && !w.failed) {
-            match w.step(config, &tx, save_state) {
+            match w.step(config, &tx, save_state, stop) {
                 Ok(p) => progressed |= p,
                 Err(Ok(e)) => {
                     w.failed = true;

@@ -151,3 +151,49 @@ fn environment_variables_configure_the_export() {
         .all(|s| s.via == "http" && s.resource["service.name"] == "spark-env"));
     assert_eq!(receiver.headers()[0]["x-scope-orgid"], "t1");
 }
+
+#[test]
+fn sigterm_stops_a_follower_cleanly_with_its_progress_saved() {
+    let receiver = spark_traces::receiver::Receiver::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A running application: its log never ends while the follower runs.
+    let growing = dir.path().join("local-1.inprogress");
+    let text = std::fs::read_to_string(log(dir.path())).unwrap();
+    let head: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&growing, head).unwrap();
+    let state = dir.path().join("state.json");
+    let child = bin()
+        .arg(&growing)
+        .args([
+            "--follow",
+            "--poll-interval",
+            "50ms",
+            "--batch-timeout",
+            "50ms",
+        ])
+        .arg("--state-file")
+        .arg(&state)
+        .args(["--endpoint", &receiver.grpc_endpoint()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert_eq!(
+        receiver
+            .wait_for_spans(1, std::time::Duration::from_secs(30))
+            .len(),
+        1
+    );
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(
+        saved.contains("\"finished\":false") && saved.contains("\"line\":3"),
+        "{saved}"
+    );
+}

@@ -20,10 +20,26 @@ fn data(name: &str) -> PathBuf {
 /// compression was off).
 fn logs() -> [(PathBuf, Codec, &'static str); 4] {
     [
-        (data("local-1795246426370"), Codec::Plain, "spark-traces-lz4"),
-        (data("local-1795246481120.lz4"), Codec::Lz4, "spark-traces-lz4"),
-        (data("local-1795246313203.snappy"), Codec::Snappy, "spark-traces-snappy"),
-        (data("eventlog_v2_local-1795246368248"), Codec::Zstd, "spark-traces-zstd"),
+        (
+            data("local-1795246426370"),
+            Codec::Plain,
+            "spark-traces-lz4",
+        ),
+        (
+            data("local-1795246481120.lz4"),
+            Codec::Lz4,
+            "spark-traces-lz4",
+        ),
+        (
+            data("local-1795246313203.snappy"),
+            Codec::Snappy,
+            "spark-traces-snappy",
+        ),
+        (
+            data("eventlog_v2_local-1795246368248"),
+            Codec::Zstd,
+            "spark-traces-zstd",
+        ),
     ]
 }
 
