@@ -75,7 +75,7 @@ pub fn relative_path(d: &BuiltDashboard) -> PathBuf {
 }
 
 /// Every `.<ext>` file below `dir`, relative to it.
-fn existing_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+pub fn existing_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.exists() {
         return Ok(out);

@@ -13,19 +13,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
     if !dir.is_dir() {
         bail!("--input {} is not a directory", dir.display());
     }
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files: Vec<PathBuf> = crate::build::existing_files(dir, "json")?
+        .into_iter()
+        .map(|rel| dir.join(rel))
+        .collect();
     if files.is_empty() {
         bail!("--input {} holds no .json files", dir.display());
     }
