@@ -147,6 +147,7 @@ pub struct Dashboard {
     variables: Vec<Variable>,
     top: Vec<PanelSpec>,
     rows: Vec<Row>,
+    deny_incomplete: bool,
 }
 
 impl Dashboard {
@@ -168,7 +169,25 @@ impl Dashboard {
             variables: Vec::new(),
             top: Vec::new(),
             rows: Vec::new(),
+            deny_incomplete: false,
         }
+    }
+
+    /// Fail the build on panels without a description, a unit or thresholds (the rules of
+    /// [`lint::lint_complete`]), as `#![deny(missing_docs)]` does for code.
+    ///
+    /// ```
+    /// use dashboard_dsl::{panel, Dashboard, Unit};
+    /// let err = Dashboard::new("x", "X")
+    ///     .deny_incomplete_panels()
+    ///     .panel(panel::stat("cores", "Cores").unit(Unit::Short))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("missing-description"));
+    /// ```
+    pub fn deny_incomplete_panels(mut self) -> Self {
+        self.deny_incomplete = true;
+        self
     }
 
     /// The dashboard's description.
@@ -461,6 +480,9 @@ impl Dashboard {
                 // Duplicate keys give duplicate ids; the key is the error worth reading.
                 .filter(|e| !(duplicate_keys && e.kind == LintKind::DuplicatePanelKey)),
         );
+        if self.deny_incomplete {
+            errors.extend(lint::lint_complete(&model));
+        }
         if errors.is_empty() {
             Ok(BuiltDashboard {
                 model,

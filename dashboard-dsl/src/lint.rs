@@ -32,6 +32,12 @@ pub enum LintKind {
     DatasourceKindMismatch,
     /// A panel outside the 24-column grid, or overlapping another.
     OutsideGrid,
+    /// A panel without a description ([`lint_complete`]).
+    MissingDescription,
+    /// A panel that shows numbers without a unit ([`lint_complete`]).
+    MissingUnit,
+    /// A panel that shows numbers without explicit thresholds ([`lint_complete`]).
+    MissingThresholds,
 }
 
 impl LintKind {
@@ -52,6 +58,9 @@ impl LintKind {
             LintKind::LegendLabelDropped => "legend-label-dropped",
             LintKind::DatasourceKindMismatch => "datasource-kind-mismatch",
             LintKind::OutsideGrid => "outside-grid",
+            LintKind::MissingDescription => "missing-description",
+            LintKind::MissingUnit => "missing-unit",
+            LintKind::MissingThresholds => "missing-thresholds",
         }
     }
 }
@@ -177,6 +186,96 @@ pub fn lint_dashboard_checked(d: &DashboardModel, checked: &Checked) -> Vec<Lint
         }
     }
     cx.finish()
+}
+
+/// Panel types that format values with `fieldConfig.defaults.unit` and colour them from
+/// `fieldConfig.defaults.thresholds`.
+const THRESHOLDED: &[&str] = &[
+    "barchart",
+    "bargauge",
+    "gauge",
+    "histogram",
+    "piechart",
+    "stat",
+    "state-timeline",
+    "status-history",
+    "table",
+    "timeseries",
+    "trend",
+    "xychart",
+];
+
+/// The completeness rules, opt-in through
+/// [`Dashboard::deny_incomplete_panels`](crate::Dashboard::deny_incomplete_panels): every
+/// panel says what it shows, and every panel that shows numbers sets its unit and its
+/// thresholds. Rows, text and trace panels need only what applies to them.
+///
+/// Thresholds are required even where a value has no bad level of its own: a panel that
+/// sets none gets Grafana's default (green, red at 80), which colours 80 bytes or 80 ms red.
+///
+/// ```
+/// use dashboard_dsl::{lint, panel, Dashboard, Unit};
+/// let d = Dashboard::new("x", "X")
+///     .panel(panel::stat("cores", "Cores").description("Task slots.").unit(Unit::Short))
+///     .build()
+///     .unwrap();
+/// let found = lint::lint_complete(&d.model);
+/// assert_eq!(found.len(), 1);
+/// assert_eq!(found[0].kind, lint::LintKind::MissingThresholds);
+/// ```
+pub fn lint_complete(d: &DashboardModel) -> Vec<LintError> {
+    let mut errors = Vec::new();
+    let panels = d
+        .panels
+        .iter()
+        .flat_map(|p| std::iter::once(p).chain(p.panels.iter().flatten()));
+    for p in panels.filter(|p| p.kind != "row") {
+        let mut push = |kind, message: String, help: &str| {
+            errors.push(LintError {
+                dashboard: d.uid.clone(),
+                panel: Some(format!("panel \"{}\" (id {})", p.title, p.id)),
+                query: None,
+                kind,
+                message,
+                help: help.to_string(),
+            })
+        };
+        if p.kind != "text" && p.description.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            push(
+                LintKind::MissingDescription,
+                "the panel has no description".into(),
+                "say what it shows, in which unit, and what a bad value looks like: .description(...)",
+            );
+        }
+        let defaults = p.field_config.as_ref().map(|f| &f.defaults);
+        let heatmap_unit = match &p.options {
+            Some(crate::model::PanelOptions::Heatmap(o)) => o.y_axis.unit.is_some(),
+            _ => false,
+        };
+        let numeric = THRESHOLDED.contains(&p.kind.as_str());
+        if (numeric || p.kind == "heatmap")
+            && !heatmap_unit
+            && defaults.and_then(|d| d.unit.as_ref()).is_none()
+        {
+            push(
+                LintKind::MissingUnit,
+                format!("the {} panel shows numbers without a unit", p.kind),
+                "set .unit(Unit::...) (Unit::Short for plain counts); heatmaps may set .y_unit(...)",
+            );
+        }
+        if numeric && defaults.and_then(|d| d.thresholds.as_ref()).is_none() {
+            push(
+                LintKind::MissingThresholds,
+                format!(
+                    "the {} panel sets no thresholds, so Grafana applies its default: red at 80",
+                    p.kind
+                ),
+                "set .thresholds(thresholds(base, &[(level, colour)])) at the levels the recipe \
+                 uses, or thresholds(base, &[]) when the value has no bad level of its own",
+            );
+        }
+    }
+    errors
 }
 
 /// A PromQL check waiting for the batched parse.

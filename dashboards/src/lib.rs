@@ -11,6 +11,7 @@
 use dashboard_dsl::{Dashboard, Folder};
 
 pub mod common;
+pub mod panels;
 pub mod spark_job_tracing;
 pub mod spark_overview;
 pub mod spark_profiling;

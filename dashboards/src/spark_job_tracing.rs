@@ -11,6 +11,10 @@ use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey};
 
 use crate::common::{executor_trace_links, trace_links, Recipe, SparkVars, APP_SPANS};
+use crate::panels::{
+    active_tasks_per_executor, any_failure, gc_share_of_task_time, no_level, shuffle_rate_query,
+    shuffle_skew, stage_skew_thresholds, task_duration_thresholds, Scope, Shuffle,
+};
 
 /// Panel keys: ids derive from them, so a key is never reused for another panel.
 #[derive(PanelKey, Clone, Copy)]
@@ -46,6 +50,11 @@ pub enum Key {
 pub fn dashboard() -> Dashboard {
     let v = SparkVars::new();
     let ds = &v.prometheus;
+    let scope = Scope {
+        ds,
+        app: &v.app,
+        executor: &v.executor,
+    };
     let [to_tempo, to_jaeger] = trace_links(&v);
     let [executor_tempo, executor_jaeger] = executor_trace_links(&v);
 
@@ -53,6 +62,9 @@ pub fn dashboard() -> Dashboard {
     let active_jobs = panel::stat(Key::ActiveJobs, "Active jobs")
         .description("Jobs running now (DAGScheduler). Zero while the application is busy means it is in driver-side code between jobs: see the recipe.")
         .link(Recipe::SlowJobs.link())
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(no_level())
         .no_graph()
         .query(ds, PromQuery::new(promql!(
             r#"sum(spark_DAGScheduler_job_activeJobs_Value{application_id=~"$app_id"})"#,
@@ -61,6 +73,9 @@ pub fn dashboard() -> Dashboard {
     let running_stages = panel::stat(Key::RunningStages, "Running stages")
         .description("Stages with tasks running now. More running stages than executors' cores can serve shows up as waiting tasks and idle time below.")
         .link(Recipe::SlowJobs.link())
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(no_level())
         .no_graph()
         .query(ds, PromQuery::new(promql!(
             r#"sum(spark_DAGScheduler_stage_runningStages_Value{application_id=~"$app_id"})"#,
@@ -69,6 +84,9 @@ pub fn dashboard() -> Dashboard {
     let waiting_stages = panel::stat(Key::WaitingStages, "Waiting stages")
         .description("Stages waiting for their parents (shuffle dependencies) to finish. A long queue behind one running stage points at that stage as the bottleneck.")
         .link(Recipe::SlowJobs.link())
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(no_level())
         .no_graph()
         .query(ds, PromQuery::new(promql!(
             r#"sum(spark_DAGScheduler_stage_waitingStages_Value{application_id=~"$app_id"})"#,
@@ -78,7 +96,9 @@ pub fn dashboard() -> Dashboard {
         .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
         .link(Recipe::Shuffle.link())
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(1.0, "red")]))
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(any_failure())
         .background()
         .no_graph()
         .query(ds, PromQuery::new(promql!(
@@ -94,6 +114,7 @@ pub fn dashboard() -> Dashboard {
         .unit(Unit::Short)
         .decimals(0)
         .min(0.0)
+        .thresholds(no_level())
         .tooltip(Tooltip::all_descending())
         .width(14);
     jobs_and_stages.add_query(
@@ -128,6 +149,7 @@ pub fn dashboard() -> Dashboard {
         .data_link(to_jaeger.clone())
         .unit(Unit::OpsPerMinute)
         .min(0.0)
+        .thresholds(no_level())
         .bars()
         .fill_opacity(60)
         .stacked()
@@ -157,21 +179,10 @@ pub fn dashboard() -> Dashboard {
         .override_query(&stages_failed, [FieldProp::Color("dark-red".into())]);
 
     // --- Task distribution across executors -----------------------------------------
-    let active_tasks = panel::timeseries(Key::ActiveTasksPerExecutor, "Active tasks per executor")
-        .description("Tasks running on each executor. Some executors busy while others sit at zero means too few partitions or skewed ones; click a series for that executor's task spans.")
+    let active_tasks = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope)
         .link(Recipe::DataSkew.link())
         .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone())
-        .unit(Unit::Short)
-        .decimals(0)
-        .min(0.0)
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .tooltip(Tooltip::all_descending())
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .data_link(executor_jaeger.clone());
     let completed_tasks = panel::timeseries(Key::CompletedTasksPerExecutor, "Completed tasks per executor")
         .description("Tasks finished per second on each executor. Executors that finish far fewer tasks than their peers are slow (GC, a bad node) or get the big partitions.")
         .link(Recipe::DataSkew.link())
@@ -179,6 +190,7 @@ pub fn dashboard() -> Dashboard {
         .data_link(executor_jaeger.clone())
         .unit(Unit::OpsPerSecond)
         .min(0.0)
+        .thresholds(no_level())
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .tooltip(Tooltip::all_descending())
         .query(ds, PromQuery::new(promql!(
@@ -196,7 +208,7 @@ pub fn dashboard() -> Dashboard {
         .decimals(0)
         .min(0.0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(1.0, "red")]))
+        .thresholds(any_failure())
         .width(8)
         .query(ds, PromQuery::new(promql!(
             r#"sum by (executor_id) (increase(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))"#,
@@ -208,6 +220,7 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::DataSkew.link())
         .unit(Unit::Short)
         .decimals(0)
+        .thresholds(no_level())
         .no_graph()
         .options(|o| o.text_mode = StatTextMode::ValueAndName)
         .size(16, 4);
@@ -228,24 +241,10 @@ pub fn dashboard() -> Dashboard {
     )).legend("max").instant());
 
     // --- Bottleneck indicators ----------------------------------------------------------
-    let gc_share = panel::timeseries(Key::GcShare, "GC share of task time")
-        .description("GC time the tasks report over task time, per executor that runs tasks: the ratio the Spark UI colours red above 10%. Above 20% the executor mostly collects garbage.")
+    let gc_share = gc_share_of_task_time(Key::GcShare, scope)
         .link(Recipe::Gc.link())
         .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone())
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
-        .threshold_lines()
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .query(ds, PromQuery::new(promql!(
-            r#"(sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0))
-  and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .data_link(executor_jaeger.clone());
     let shuffle = panel::timeseries(Key::ShufflePerExecutor, "Shuffle volume per executor")
         .description("Shuffle bytes read and written per second on each executor. One executor reading much more than the others is shuffle skew: a few keys carry most of the data.")
         .link(Recipe::Shuffle.link())
@@ -253,32 +252,13 @@ pub fn dashboard() -> Dashboard {
         .data_link(executor_jaeger.clone())
         .unit(Unit::BytesPerSecondIEC)
         .min(0.0)
+        .thresholds(no_level())
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} read"))
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} write"));
-    let skew = panel::stat(Key::ShuffleSkew, "Shuffle read skew (max/avg)")
-        .description("Shuffle bytes read in the time range by the busiest executor over the average executor. 1 is perfectly even; above 2 one executor does twice its share; above 4 expect stragglers.")
+        .query(ds, shuffle_rate_query(scope, Shuffle::Read).legend("{{executor_id}} read"))
+        .query(ds, shuffle_rate_query(scope, Shuffle::Write).legend("{{executor_id}} write"));
+    let skew = shuffle_skew(Key::ShuffleSkew, scope, Shuffle::Read)
         .link(Recipe::DataSkew.link())
-        .unit(Unit::Short)
-        .decimals(2)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(2.0, "orange"), (4.0, "red")]))
-        .no_graph()
-        .size(8, 8)
-        .query(ds, PromQuery::new(promql!(
-            r#"max(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range])))
-  / (avg(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).instant());
+        .size(8, 8);
     let idle = panel::timeseries(Key::IdleShare, "Executor idle share")
         .description("Task slots without a running task, per executor: 1 - active tasks / slots. Above 40% (orange) while jobs run means stragglers or too few tasks per stage, above 70% (red) most cores wait; idle between jobs means driver-side work.")
         .link(Recipe::SlowJobs.link())
@@ -306,7 +286,7 @@ pub fn dashboard() -> Dashboard {
         .decimals(1)
         .min(1.0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")]))
+        .thresholds(stage_skew_thresholds())
         .threshold_lines()
         .legend(Legend::table(&[Calc::Max]))
         .tooltip(Tooltip::all_descending())
@@ -315,10 +295,11 @@ pub fn dashboard() -> Dashboard {
             app = v.app
         )).legend("stage {{stage_id}}.{{attempt_id}}"));
     let mut stage_duration = panel::timeseries(Key::StageTaskDuration, "Task duration over time, per stage: median and max")
-        .description("Median (solid) and slowest (dashed) task duration of each active or recently finished stage, over successful tasks (spark-exporter, taskSummary). A max far above the median is a straggler; a median under about 200 ms means tasks too small to be worth scheduling.")
+        .description("Median (solid) and slowest (dashed) task duration of each active or recently finished stage, over successful tasks (spark-exporter, taskSummary). A max far above the median is a straggler. Colours follow the task duration levels of the slow-jobs recipe: blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
         .link(Recipe::SlowJobs.link())
         .unit(Unit::Seconds)
         .min(0.0)
+        .thresholds(task_duration_thresholds())
         .tooltip(Tooltip::all_descending());
     stage_duration.add_query(ds, PromQuery::new(promql!(
         r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.5"})"#,
@@ -338,6 +319,8 @@ pub fn dashboard() -> Dashboard {
             "Open in the trace panel",
             &format!("/d/{}?${{__url_time_range}}&${{__all_variables}}&var-trace_id=${{__value.raw}}", crate::common::TRACING_UID),
         ))
+        .unit(Unit::Milliseconds)
+        .thresholds(no_level())
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(APP_SPANS).limit(50));
     // Spans as spark-traces makes them from the event log (span names spark.job and
@@ -353,6 +336,7 @@ pub fn dashboard() -> Dashboard {
         .data_link(open_app_trace.clone())
         .unit(Unit::Nanoseconds)
         .min(0.0)
+        .thresholds(no_level())
         .custom(|c| {
             c.draw_style = Some("points".into());
             c.show_points = Some("always".into());
@@ -374,6 +358,8 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::SlowJobs.link())
         .data_link(open_app_trace.clone())
         .sort_by("Duration", true)
+        .unit(Unit::Milliseconds)
+        .thresholds(no_level())
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && (name="spark.job" || name="spark.stage")} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.status, span.spark.stage.task_duration.p50_ms, span.spark.stage.task_duration.max_ms, span.spark.stage.skew_ratio)"#,
@@ -383,6 +369,8 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::DataSkew.link())
         .data_link(open_app_trace.clone())
         .sort_by("Duration", true)
+        .unit(Unit::Milliseconds)
+        .thresholds(no_level())
         .size(12, 8)
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.stage" && span.spark.stage.skew_ratio > 2} | select(span.spark.stage.id, span.spark.stage.attempt, span.spark.stage.skew_ratio, span.spark.stage.task_duration.p50_ms, span.spark.stage.task_duration.max_ms, span.spark.stage.task_count, span.spark.stage.shuffle_read_bytes)"#,
@@ -391,6 +379,8 @@ pub fn dashboard() -> Dashboard {
         .description("Spans with an error status: failed SQL executions, jobs, stage attempts (fetch failures retry whole stages) and task attempts, with the failure reason. Failed tasks are exported whatever the sampling ratio. Click a row for the application's trace.")
         .link(Recipe::Shuffle.link())
         .data_link(open_app_trace)
+        .unit(Unit::Milliseconds)
+        .thresholds(no_level())
         .size(12, 8)
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && status = error} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.task.id, span.spark.executor.id, span.spark.failure_reason)"#,
@@ -400,6 +390,8 @@ pub fn dashboard() -> Dashboard {
             "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
         )
         .link(Recipe::Stack.link())
+        .unit(Unit::Milliseconds)
+        .thresholds(no_level())
         .size(24, 8)
         .query(
             &v.jaeger,
@@ -414,6 +406,7 @@ pub fn dashboard() -> Dashboard {
         .query(&v.tempo, TempoQuery::trace_id("$trace_id"));
 
     Dashboard::new(crate::common::TRACING_UID, "Spark Job Tracing")
+        .deny_incomplete_panels()
         .description("Why is this Spark job slow? Jobs and stages over time, task distribution across executors, bottleneck indicators, and the application's spans in Tempo and Jaeger.")
         .tags(["spark", "tracing"])
         .folder(crate::spark_folder())

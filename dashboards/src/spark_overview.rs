@@ -7,13 +7,17 @@
 //! Applications are picked by name: the id changes on every run.
 
 use dashboard_dsl::datasource::Prometheus;
-use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
-use dashboard_dsl::options::{Calc, Legend, Tooltip};
+use dashboard_dsl::field::{ColorMode, FieldProp};
 use dashboard_dsl::panel;
 use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::variable::{DatasourceVar, QueryVar};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey, Variables};
+
+use crate::panels::{
+    active_tasks_per_executor, any_failure, gc_share_of_task_time, heap_peak_query, no_level,
+    shuffle_per_executor, storage_in_use, Scope, Shuffle,
+};
 
 /// The dashboard's variables, in the order Grafana resolves them.
 #[derive(Variables)]
@@ -66,9 +70,17 @@ pub const UID: &str = "spark-overview";
 pub fn dashboard() -> Dashboard {
     let v = Vars::new();
     let ds = &v.prometheus;
+    let scope = Scope {
+        ds,
+        app: &v.app,
+        executor: &v.executor,
+    };
 
     let executors = panel::stat(Key::Executors, "Executors")
-        .description("Executors registered with the driver, the driver included.")
+        .description("Executors registered with the driver, the driver included. Fewer than you asked for (spark.executor.instances, or the dynamic allocation range) means the cluster could not place them.")
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(no_level())
         .no_graph()
         .query(
             ds,
@@ -79,7 +91,10 @@ pub fn dashboard() -> Dashboard {
             .instant(),
         );
     let active = panel::stat(Key::ActiveTasks, "Active tasks")
+        .description("Tasks running now over the selected executors. Compare with Task slots: fewer running tasks than slots while a job runs means idle cores.")
         .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(no_level())
         .query(
             ds,
             PromQuery::new(promql!(
@@ -89,9 +104,11 @@ pub fn dashboard() -> Dashboard {
             )),
         );
     let failed = panel::stat(Key::FailedTasks, "Failed tasks")
-        .description("Tasks that failed since the application started.")
+        .description("Tasks that failed since the application started. Any failure is worth a look (red): a task retried after an OOM or a fetch failure costs its time twice.")
+        .unit(Unit::Short)
+        .decimals(0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(1.0, "red")]))
+        .thresholds(any_failure())
         .background()
         .query(
             ds,
@@ -102,7 +119,10 @@ pub fn dashboard() -> Dashboard {
             )),
         );
     let cores = panel::stat(Key::Cores, "Task slots")
-        .description("Cores available to tasks (maxTasks), summed over executors.")
+        .description("Cores available to tasks (maxTasks), summed over executors: the most tasks that can run at once.")
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(no_level())
         .query(
             ds,
             PromQuery::new(promql!(
@@ -112,25 +132,12 @@ pub fn dashboard() -> Dashboard {
             )),
         );
 
-    let per_executor = panel::timeseries(Key::ActiveTasksPerExecutor, "Active tasks per executor")
-        .description("Running tasks per executor. Flat lines at zero on some executors while others are busy point at skew or too few partitions.")
-        .unit(Unit::Short)
-        .min(0.0)
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .tooltip(Tooltip::all_descending())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#,
-                app = v.app,
-                executor = v.executor
-            ))
-            .legend("{{executor_id}}"),
-        );
+    let per_executor = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope);
     let mut throughput = panel::timeseries(Key::TaskThroughput, "Task throughput")
-        .description("Tasks completed and failed per second, over all selected executors.")
+        .description("Tasks completed (and failed, in red) per second, over all selected executors. A rate has no bad level of its own; failures should stay at zero.")
         .unit(Unit::OpsPerSecond)
-        .min(0.0);
+        .min(0.0)
+        .thresholds(no_level());
     throughput.add_query(
         ds,
         PromQuery::new(promql!(
@@ -151,28 +158,12 @@ pub fn dashboard() -> Dashboard {
     );
     let throughput = throughput.override_query(&failed_rate, [FieldProp::Color("red".into())]);
 
-    let gc_share = panel::timeseries(Key::GcShare, "GC share of task time")
-        .description("GC time the tasks report divided by task run time, per executor (the Spark UI's ratio). Above 10% the executor spends real time collecting: give it more memory or cache less.")
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
-        .threshold_lines()
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            ))
-            .legend("{{executor_id}}"),
-        );
+    let gc_share = gc_share_of_task_time(Key::GcShare, scope);
     let task_time = panel::timeseries(Key::TaskTimePerExecutor, "Task time per executor")
-        .description("Seconds of task time per second, per executor: how many cores each executor keeps busy.")
+        .description("Seconds of task time per second, per executor: how many cores each executor keeps busy. Compare with its task slots; Spark Profiling shows the same as a share.")
         .unit(Unit::Short)
         .min(0.0)
+        .thresholds(no_level())
         .stacked()
         .fill_opacity(30)
         .query(
@@ -185,43 +176,17 @@ pub fn dashboard() -> Dashboard {
             .legend("{{executor_id}}"),
         );
 
-    let shuffle_read = panel::timeseries(Key::ShuffleRead, "Shuffle read per executor")
-        .unit(Unit::BytesPerSecondIEC)
-        .min(0.0)
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            ))
-            .legend("{{executor_id}}"),
-        );
-    let shuffle_write = panel::timeseries(Key::ShuffleWrite, "Shuffle write per executor")
-        .unit(Unit::BytesPerSecondIEC)
-        .min(0.0)
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            ))
-            .legend("{{executor_id}}"),
-        );
+    let shuffle_read = shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read);
+    let shuffle_write = shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write);
 
     let mut heap = panel::timeseries(Key::PeakHeap, "Peak JVM heap per executor")
-        .description("Peak heap since the application started (Spark reports peaks here, not current use), against the storage memory limit.")
+        .description("Peak heap since the application started (Spark reports peaks here, not current use), against the unified memory limit (dashed). Bytes have no bad level of their own: compare the peak with the executor's heap, spark.executor.memory.")
         .unit(Unit::BytesIEC)
-        .min(0.0);
+        .min(0.0)
+        .thresholds(no_level());
     heap.add_query(
         ds,
-        PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_JVMHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        ))
-        .legend("{{executor_id}} peak heap"),
+        heap_peak_query(scope).legend("{{executor_id}} peak heap"),
     );
     let limit = heap.add_query(
         ds,
@@ -230,28 +195,13 @@ pub fn dashboard() -> Dashboard {
             app = v.app,
             executor = v.executor
         ))
-        .legend("{{executor_id}} storage limit"),
+        .legend("{{executor_id}} unified memory limit"),
     );
     let heap = heap.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
-    let storage = panel::bar_gauge(Key::StorageMemory, "Storage memory used")
-        .description("On-heap storage memory in use (cached blocks) as a share of what each executor may use for storage.")
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .max(1.0)
-        .color(ColorMode::GreenYellowRed)
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"max by (executor_id) (metrics_executor_usedOnHeapStorageMemory_bytes{application_name=~"$app", executor_id=~"$executor"})
-  / max by (executor_id) (metrics_executor_totalOnHeapStorageMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-                app = v.app,
-                executor = v.executor
-            ))
-            .legend("{{executor_id}}")
-            .instant(),
-        );
+    let storage = storage_in_use(Key::StorageMemory, scope);
 
     Dashboard::new(UID, "Spark application overview")
+        .deny_incomplete_panels()
         .description("Executors, tasks, GC, shuffle and memory of one Spark application, from the driver's executor metrics endpoint.")
         .tags(["spark"])
         .folder(crate::spark_folder())

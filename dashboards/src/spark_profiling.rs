@@ -15,6 +15,11 @@ use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey};
 
 use crate::common::{executor_trace_links, trace_links, Recipe, SparkVars};
+use crate::panels::{
+    any_spill, gc_thresholds, heap_peak_query, no_level, share_per_executor, shuffle_per_executor,
+    shuffle_skew, stage_skew_thresholds, storage_in_use, task_duration_thresholds,
+    utilization_thresholds, Scope, Shuffle,
+};
 
 /// Panel keys: ids derive from them, so a key is never reused for another panel.
 #[derive(PanelKey, Clone, Copy)]
@@ -53,6 +58,11 @@ pub enum Key {
 pub fn dashboard() -> Dashboard {
     let v = SparkVars::new();
     let ds = &v.prometheus;
+    let scope = Scope {
+        ds,
+        app: &v.app,
+        executor: &v.executor,
+    };
     let [to_tempo, to_jaeger] = trace_links(&v);
     let [ex_tempo, ex_jaeger] = executor_trace_links(&v);
 
@@ -65,7 +75,7 @@ pub fn dashboard() -> Dashboard {
         .unit(Unit::PercentUnit)
         .decimals(1)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
+        .thresholds(gc_thresholds())
         .size(6, 8)
         .query(ds, PromQuery::new(promql!(
             r#"sum(
@@ -77,17 +87,14 @@ pub fn dashboard() -> Dashboard {
             app = v.app,
             executor = v.executor
         )));
-    let gc_per_executor = panel::timeseries(Key::GcPerExecutor, "GC time % per executor")
+    let gc_per_executor = share_per_executor(
+        panel::timeseries(Key::GcPerExecutor, "GC time % per executor")
         .description("JVM garbage-collection time (minor + major) over task time, per executor that runs tasks. One executor far above the others holds bigger partitions (skew) or caches more; all of them high means too little memory per task.")
         .link(Recipe::Gc.link())
         .data_link(ex_tempo.clone())
-        .data_link(ex_jaeger.clone())
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
-        .threshold_lines()
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .data_link(ex_jaeger.clone()),
+        gc_thresholds(),
+    )
         .width(18)
         .query(ds, PromQuery::new(promql!(
             r#"sum by (executor_id) (
@@ -103,6 +110,7 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::Gc.link())
         .unit(Unit::OpsPerSecond)
         .min(0.0)
+        .thresholds(no_level())
         .tooltip(Tooltip::all_descending());
     gc_collections.add_query(ds, PromQuery::new(promql!(
         r#"sum by (executor_id) (rate(metrics_executor_MinorGCCount_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
@@ -120,6 +128,7 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::Gc.link())
         .unit(Unit::PercentUnit)
         .min(0.0)
+        .thresholds(gc_thresholds())
         .tooltip(Tooltip::all_descending());
     gc_time.add_query(ds, PromQuery::new(promql!(
         r#"sum by (executor_id) (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
@@ -142,7 +151,7 @@ pub fn dashboard() -> Dashboard {
         .max(1.0)
         .decimals(0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("red", &[(0.3, "orange"), (0.6, "green")]))
+        .thresholds(utilization_thresholds())
         .size(6, 8)
         .query(ds, PromQuery::new(promql!(
             r#"sum(avg_over_time(metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"}[$__range]))
@@ -158,6 +167,7 @@ pub fn dashboard() -> Dashboard {
         .unit(Unit::PercentUnit)
         .min(0.0)
         .max(1.0)
+        .thresholds(utilization_thresholds())
         .legend(Legend::table(&[Calc::Mean]))
         .width(18)
         .query(ds, PromQuery::new(promql!(
@@ -189,7 +199,8 @@ pub fn dashboard() -> Dashboard {
         .description("Peak on-heap unified memory (execution and storage) per executor since the application started, against its limit (spark.memory.fraction of the heap, dashed). Peaks at the limit mean spills and evictions; see the recipe.")
         .link(Recipe::OomAndSpill.link())
         .unit(Unit::BytesIEC)
-        .min(0.0);
+        .min(0.0)
+        .thresholds(no_level());
     unified.add_query(ds, PromQuery::new(promql!(
         r#"max by (executor_id) (metrics_executor_OnHeapUnifiedMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
         app = v.app,
@@ -206,11 +217,8 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::OomAndSpill.link())
         .unit(Unit::BytesIEC)
         .min(0.0)
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_JVMHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} heap"))
+        .thresholds(no_level())
+        .query(ds, heap_peak_query(scope).legend("{{executor_id}} heap"))
         .query(ds, PromQuery::new(promql!(
             r#"max by (executor_id) (metrics_executor_JVMOffHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
             app = v.app,
@@ -221,6 +229,7 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::OomAndSpill.link())
         .unit(Unit::BytesIEC)
         .min(0.0)
+        .thresholds(no_level())
         .query(ds, PromQuery::new(promql!(
             r#"max by (executor_id) (metrics_executor_OnHeapExecutionMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
             app = v.app,
@@ -231,25 +240,15 @@ pub fn dashboard() -> Dashboard {
             app = v.app,
             executor = v.executor
         )).legend("{{executor_id}} storage"));
-    let storage_now = panel::bar_gauge(Key::StorageInUse, "Storage memory in use (current)")
-        .description("Storage memory used by cached blocks now, over what each executor may use for storage. Near 100% new cache blocks evict old ones (or spill to disk with MEMORY_AND_DISK).")
+    let storage_now = storage_in_use(Key::StorageInUse, scope)
         .link(Recipe::OomAndSpill.link())
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .max(1.0)
-        .color(ColorMode::GreenYellowRed)
-        .width(8)
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_memoryUsed_bytes{application_name=~"$app", executor_id=~"$executor"})
-  / (max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}").instant());
+        .width(8);
     let rss = panel::timeseries(Key::RssPeak, "Peak process RSS per executor")
         .description("Peak resident memory of the executor's JVM and of its Python workers (PySpark UDFs), from procfs. On Kubernetes the container is killed when JVM + Python + overhead passes the pod limit: raise spark.executor.memoryOverhead (or spark.executor.pyspark.memory).")
         .link(Recipe::OomAndSpill.link())
         .unit(Unit::BytesIEC)
         .min(0.0)
+        .thresholds(no_level())
         .stacked()
         .fill_opacity(20)
         .width(8)
@@ -268,6 +267,7 @@ pub fn dashboard() -> Dashboard {
         .link(Recipe::OomAndSpill.link())
         .unit(Unit::BytesIEC)
         .min(0.0)
+        .thresholds(no_level())
         .width(8);
     driver_heap.add_query(
         ds,
@@ -289,68 +289,26 @@ pub fn dashboard() -> Dashboard {
         driver_heap.override_query(&driver_max, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
 
     // --- Shuffle --------------------------------------------------------------------------
-    let shuffle_read = panel::timeseries(Key::ShuffleRead, "Shuffle read per executor")
-        .description("Shuffle bytes read per second by each executor. Reads concentrated on one executor are skew; reads high everywhere with low CPU point at the network or the shuffle service.")
+    let shuffle_read = shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read)
         .link(Recipe::Shuffle.link())
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone())
-        .unit(Unit::BytesPerSecondIEC)
-        .min(0.0)
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .width(9)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
-    let shuffle_write = panel::timeseries(Key::ShuffleWrite, "Shuffle write per executor")
-        .description("Shuffle bytes written per second by each executor: the map side of every wide transformation (join, groupBy, repartition). Large writes are the first thing to cut: filter and project before the shuffle, or broadcast the small side.")
+        .width(9);
+    let shuffle_write = shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write)
         .link(Recipe::Shuffle.link())
         .data_link(ex_tempo)
         .data_link(ex_jaeger)
-        .unit(Unit::BytesPerSecondIEC)
-        .min(0.0)
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .width(9)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
-    let read_skew = panel::stat(Key::ShuffleReadSkew, "Shuffle read skew (max/avg)")
-        .description("Shuffle bytes read in the time range by the busiest executor over the average. 1 is even; above 2 (orange) one executor does twice its share; above 4 (red) expect stragglers.")
+        .width(9);
+    let read_skew = shuffle_skew(Key::ShuffleReadSkew, scope, Shuffle::Read)
         .link(Recipe::DataSkew.link())
         .data_link(to_tempo.clone())
         .data_link(to_jaeger.clone())
-        .unit(Unit::Short)
-        .decimals(2)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(2.0, "orange"), (4.0, "red")]))
-        .no_graph()
-        .size(6, 4)
-        .query(ds, PromQuery::new(promql!(
-            r#"max(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range])))
-  / (avg(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).instant());
-    let write_skew = panel::stat(Key::ShuffleWriteSkew, "Shuffle write skew (max/avg)")
-        .description("Shuffle bytes written in the time range by the busiest executor over the average. Write skew comes from skewed input partitions (a few huge files, or a skewed repartition key).")
+        .size(6, 4);
+    let write_skew = shuffle_skew(Key::ShuffleWriteSkew, scope, Shuffle::Write)
         .link(Recipe::DataSkew.link())
         .data_link(to_tempo)
         .data_link(to_jaeger)
-        .unit(Unit::Short)
-        .decimals(2)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(2.0, "orange"), (4.0, "red")]))
-        .no_graph()
-        .size(6, 4)
-        .query(ds, PromQuery::new(promql!(
-            r#"max(sum by (executor_id) (increase(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range])))
-  / (avg(sum by (executor_id) (increase(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).instant());
+        .size(6, 4);
 
     // --- CPU --------------------------------------------------------------------------------
     let driver_cpu = panel::timeseries(Key::DriverCpu, "Driver JVM CPU")
@@ -359,6 +317,7 @@ pub fn dashboard() -> Dashboard {
         .unit(Unit::Short)
         .decimals(2)
         .min(0.0)
+        .thresholds(no_level())
         .width(24)
         .query(ds, PromQuery::new(promql!(
             r#"sum(rate(spark_JVMCPU_jvmCpuTime_Value{application_id=~"$app_id"}[$__rate_interval])) / 1e9"#,
@@ -378,6 +337,7 @@ pub fn dashboard() -> Dashboard {
         .unit(Unit::PercentUnit)
         .min(0.0)
         .max(1.0)
+        .thresholds(no_level())
         .stacked()
         .fill_opacity(40)
         .tooltip(Tooltip::all_descending())
@@ -436,6 +396,7 @@ pub fn dashboard() -> Dashboard {
         .unit(Unit::Short)
         .decimals(2)
         .min(0.0)
+        .thresholds(no_level())
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .width(12);
     task_cpu.add_query(ds, PromQuery::new(promql!(
@@ -450,17 +411,14 @@ pub fn dashboard() -> Dashboard {
     )).legend("{{executor_id}} whole JVM"));
     let task_cpu =
         task_cpu.override_query(&jvm_cpu, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
-    let serde = panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
+    let serde = share_per_executor(
+        panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
         .description("Time deserializing tasks and serializing their results over task time, per executor (spark-exporter). A few percent is normal; above 10% (orange) tasks are tiny or carry big closures or results; above 20% (red) most of the work is moving bytes: broadcast large read-only data, collect less, use Kryo.")
         .link(Recipe::Gc.link())
         .data_link(ex_tempo.clone())
-        .data_link(ex_jaeger.clone())
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.1, "orange"), (0.2, "red")]))
-        .threshold_lines()
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .data_link(ex_jaeger.clone()),
+        gc_thresholds(),
+    )
         .width(12)
         .query(ds, PromQuery::new(promql!(
             r#"(sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
@@ -471,17 +429,14 @@ pub fn dashboard() -> Dashboard {
             app = v.app,
             executor = v.executor
         )).legend("{{executor_id}}"));
-    let fetch_wait = panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
+    let fetch_wait = share_per_executor(
+        panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
         .description("Time tasks blocked waiting for shuffle blocks over their run time, per executor (spark-exporter; the Spark UI's Shuffle Read Blocked Time). Above 10% (orange) reducers wait on the network or on the executors serving the blocks; above 25% (red) the shuffle is the bottleneck: see the recipe.")
         .link(Recipe::Shuffle.link())
         .data_link(ex_tempo.clone())
-        .data_link(ex_jaeger.clone())
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(0.1, "orange"), (0.25, "red")]))
-        .threshold_lines()
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .data_link(ex_jaeger.clone()),
+        thresholds("green", &[(0.1, "orange"), (0.25, "red")]),
+    )
         .width(12)
         .query(ds, PromQuery::new(promql!(
             r#"sum by (executor_id) (rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
@@ -492,12 +447,13 @@ pub fn dashboard() -> Dashboard {
 
     // --- spark-exporter: spill ----------------------------------------------------------------
     let mut spill = panel::timeseries(Key::SpillPerExecutor, "Spill per executor, memory and disk")
-        .description("Bytes spilled per second by each executor's tasks (spark-exporter): the in-memory size of what was spilled (solid) and its size on disk after serialization and compression (dashed). Any sustained spill slows the stage: give tasks more memory or make them smaller; see the recipe.")
+        .description("Bytes spilled per second by each executor's tasks (spark-exporter): the in-memory size of what was spilled (solid) and its size on disk after serialization and compression (dashed). Any spill is worth a look (the thresholds turn orange at the first byte) and sustained spill slows the stage: give tasks more memory or make them smaller; see the recipe.")
         .link(Recipe::OomAndSpill.link())
         .data_link(ex_tempo)
         .data_link(ex_jaeger)
         .unit(Unit::BytesPerSecondIEC)
         .min(0.0)
+        .thresholds(any_spill())
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .tooltip(Tooltip::all_descending())
         .size(12, 10);
@@ -513,12 +469,13 @@ pub fn dashboard() -> Dashboard {
     )).legend("{{executor_id}} disk"));
     let spill = spill.override_query(&disk, [FieldProp::Dashed]);
     let mut spill_stage = panel::bar_gauge(Key::SpillPerStage, "Spill per stage (top 10)")
-        .description("The stages of the time range that spilled most (spark-exporter, from the REST API): in-memory size and on-disk size of the spilled data. Compare with the stage's shuffle and input sizes: Dr. Elephant flags spill above 10% of the data a stage processes.")
+        .description("The stages of the time range that spilled most (spark-exporter, from the REST API): in-memory size and on-disk size of the spilled data. Stages that spilled are orange, the others green. Compare with the stage's shuffle and input sizes: Dr. Elephant flags spill above 10% of the data a stage processes.")
         .link(Recipe::OomAndSpill.link())
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::BytesIEC)
         .min(0.0)
-        .color(ColorMode::Fixed("orange".into()))
+        .color(ColorMode::Thresholds)
+        .thresholds(any_spill())
         .size(12, 10);
     spill_stage.add_query(ds, PromQuery::new(promql!(
         r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_memory_spilled_bytes_total{application_name=~"$app"}[$__range])))
@@ -542,7 +499,7 @@ pub fn dashboard() -> Dashboard {
         .decimals(1)
         .min(1.0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")]))
+        .thresholds(stage_skew_thresholds())
         .size(8, 10)
         .query(ds, PromQuery::new(promql!(
             r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_skew_ratio{application_name=~"$app", metric="duration"}[$__range])))
@@ -558,7 +515,7 @@ pub fn dashboard() -> Dashboard {
         .decimals(1)
         .min(1.0)
         .color(ColorMode::Thresholds)
-        .thresholds(thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")]))
+        .thresholds(stage_skew_thresholds())
         .size(8, 10)
         .query(ds, PromQuery::new(promql!(
             r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_skew_ratio{application_name=~"$app", metric="shuffle_read_bytes"}[$__range])))
@@ -567,11 +524,13 @@ pub fn dashboard() -> Dashboard {
             app = v.app
         )).legend("{{stage_id}}: {{stage_name}}").instant());
     let mut stage_duration = panel::bar_gauge(Key::StageTaskDuration, "Task duration per stage: median, p75, max")
-        .description("Task duration quantiles of the 10 stages with the slowest task in the time range (spark-exporter, taskSummary over successful tasks). Databricks: a max more than 50% above the p75 suggests skew; a median under about 200 ms means tasks too small to be worth scheduling.")
+        .description("Task duration quantiles of the 10 stages with the slowest task in the time range (spark-exporter, taskSummary over successful tasks). Databricks: a max more than 50% above the p75 suggests skew. Bars are blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
         .link(Recipe::DataSkew.link())
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::Seconds)
         .min(0.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(task_duration_thresholds())
         .size(8, 10);
     stage_duration.add_query(ds, PromQuery::new(promql!(
         r#"max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.5"}[$__range]))
@@ -585,13 +544,13 @@ pub fn dashboard() -> Dashboard {
     topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"}[$__range])))"#,
         app = v.app
     )).legend("{{stage_id}} p75").instant());
-    let slowest = stage_duration.add_query(ds, PromQuery::new(promql!(
+    stage_duration.add_query(ds, PromQuery::new(promql!(
         r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"}[$__range])))"#,
         app = v.app
     )).legend("{{stage_id}} max").instant());
-    let stage_duration = stage_duration.override_query(&slowest, [FieldProp::Color("red".into())]);
 
     Dashboard::new(crate::common::PROFILING_UID, "Spark Profiling")
+        .deny_incomplete_panels()
         .description("Where a Spark application's time and memory go: GC, executor utilization, memory per executor, shuffle and its skew, task time and CPU.")
         .tags(["spark", "profiling"])
         .folder(crate::spark_folder())

@@ -313,3 +313,88 @@ fn invalid_traceql_in_a_panel_and_a_data_link() {
     assert!(link.contains("panel \"Spark spans\""), "{link}");
     assert!(link.contains("unknown scope `spn`"), "{link}");
 }
+
+#[test]
+fn incomplete_panels_fail_only_dashboards_that_deny_them() {
+    use dashboard_dsl::field::thresholds;
+    use dashboard_dsl::Unit;
+    let prom = prom();
+    let bare = || {
+        panel::timeseries("shuffle", "Shuffle read").query(
+            &prom,
+            PromQuery::new("sum(rate(metrics_executor_totalShuffleRead_bytes_total[5m]))"),
+        )
+    };
+    let dashboard = |deny: bool| {
+        let d = Dashboard::new("lint-test", "Lint test").variable(&prom);
+        let d = if deny { d.deny_incomplete_panels() } else { d };
+        d.row(
+            Row::new("Shuffle")
+                .collapsed()
+                .panel(bare())
+                .panel(
+                    panel::stat("skew", "Skew")
+                        .description("max/avg")
+                        .unit(Unit::Short)
+                        .thresholds(thresholds("green", &[(2.0, "red")])),
+                )
+                // Trace, text and heatmap panels need only what applies to them.
+                .panel(panel::traces("trace", "Trace").description("One trace."))
+                .panel(panel::text("notes", "Notes", "Read me"))
+                .panel(
+                    panel::heatmap("task_time", "Task time")
+                        .description("Task time buckets.")
+                        .y_unit(Unit::Seconds),
+                ),
+        )
+    };
+
+    // Without the opt-in the same dashboard builds: the rules are house style, not errors.
+    let built = dashboard(false).build().unwrap();
+    let found = lint::lint_complete(&built.model);
+    let kinds: Vec<LintKind> = found.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            LintKind::MissingDescription,
+            LintKind::MissingUnit,
+            LintKind::MissingThresholds
+        ],
+        "{found:#?}"
+    );
+
+    // With it, the build fails on the one incomplete panel, inside a collapsed row.
+    let errs = errors(dashboard(true));
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    for e in &errs {
+        let text = e.to_string();
+        assert!(text.contains("dashboard `lint-test`"), "{text}");
+        assert!(text.contains("panel \"Shuffle read\""), "{text}");
+    }
+    let thresholds_error = errs[2].to_string();
+    assert!(
+        thresholds_error.starts_with("[missing-thresholds]"),
+        "{thresholds_error}"
+    );
+    assert!(
+        thresholds_error.contains("Grafana applies its default: red at 80"),
+        "{thresholds_error}"
+    );
+    assert!(
+        thresholds_error.contains("thresholds(base, &[])"),
+        "{thresholds_error}"
+    );
+    assert!(errs[1].to_string().contains("Unit::Short"), "{:?}", errs[1]);
+
+    // Filling the gaps fixes it.
+    let fixed = Dashboard::new("lint-test", "Lint test")
+        .deny_incomplete_panels()
+        .variable(&prom)
+        .panel(
+            bare()
+                .description("Shuffle bytes read per second.")
+                .unit(Unit::BytesPerSecondIEC)
+                .thresholds(thresholds("green", &[])),
+        );
+    assert!(fixed.build().is_ok());
+}

@@ -820,3 +820,30 @@ fn citations_parse_titles_with_parentheses() {
         "spill-where-to-see-it-not-on-a-cluster"
     );
 }
+
+#[test]
+fn every_panel_of_the_two_dashboards_links_its_recipe() {
+    // The issue asks each panel for a description with a link to the recipe that explains
+    // it: the description is enforced by `deny_incomplete_panels`, the link here.
+    let prefix = format!("{}/", dashboards::common::recipes_url());
+    let mut errors = Vec::new();
+    let mut panels = 0;
+    for dashboard in dashboards::all() {
+        let built = dashboard.build().unwrap_or_else(|e| panic!("{e}"));
+        let model = &built.model;
+        if !["spark-job-tracing", "spark-profiling"].contains(&model.uid.as_str()) {
+            continue;
+        }
+        for p in built.panels().filter(|p| p.kind != "row") {
+            panels += 1;
+            if !p.links.iter().any(|l| l.url.starts_with(&prefix)) {
+                errors.push(format!(
+                    "{} › panel {:?} has no panel link to a recipe under {prefix}",
+                    model.uid, p.title
+                ));
+            }
+        }
+    }
+    fail_on(errors);
+    assert!(panels > 40, "only {panels} panels checked");
+}

@@ -1,0 +1,233 @@
+//! Panel shapes more than one Spark dashboard shows, with the thresholds the recipes use.
+//!
+//! Each function returns a panel with its query, unit, thresholds and description; the
+//! dashboard adds its recipe link, data links and size. Keeping one definition means the
+//! dashboards cannot drift apart on a query or a threshold.
+
+use dashboard_dsl::datasource::Prometheus;
+use dashboard_dsl::field::{thresholds, ColorMode};
+use dashboard_dsl::model::Thresholds;
+use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, Tooltip};
+use dashboard_dsl::options::{BarGaugeOptions, StatOptions, TimeseriesOptions};
+use dashboard_dsl::panel::{self, IntoPanelKey, Panel};
+use dashboard_dsl::query::{PromQl, PromQuery};
+use dashboard_dsl::variable::{DatasourceVar, QueryVar};
+use dashboard_dsl::Unit;
+use dashboard_macros::promql;
+
+/// What the executor panels query: a Prometheus, the application (by name) and its
+/// executors.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// The Prometheus datasource variable.
+    pub ds: &'a DatasourceVar<Prometheus>,
+    /// `$app`: the application, by `spark.app.name`.
+    pub app: &'a QueryVar,
+    /// `$executor`: executor ids, `.*` for all.
+    pub executor: &'a QueryVar,
+}
+
+/// GC share of task time: 10% is the Spark UI's red line (orange here), 20% red.
+pub fn gc_thresholds() -> Thresholds {
+    thresholds("green", &[(0.1, "orange"), (0.2, "red")])
+}
+
+/// Skew as max over average across executors: 2 orange, 4 red.
+pub fn executor_skew_thresholds() -> Thresholds {
+    thresholds("green", &[(2.0, "orange"), (4.0, "red")])
+}
+
+/// Skew as max over median within a stage: Dr. Elephant's tiers 2 low, 4 moderate,
+/// 8 severe.
+pub fn stage_skew_thresholds() -> Thresholds {
+    thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")])
+}
+
+/// Task durations, in seconds: below 200 ms scheduling overhead dominates (the Spark tuning
+/// guide); from 2.5, 5 and 10 minutes Dr. Elephant rates a stage's median task low,
+/// moderate and severe.
+pub fn task_duration_thresholds() -> Thresholds {
+    thresholds(
+        "blue",
+        &[
+            (0.2, "green"),
+            (150.0, "yellow"),
+            (300.0, "orange"),
+            (600.0, "red"),
+        ],
+    )
+}
+
+/// For values with no bad level of their own (volumes, counts): one base colour, so that
+/// Grafana's default (red at 80) does not colour 80 bytes red. The panel's description
+/// says what to compare the value with.
+pub fn no_level() -> Thresholds {
+    thresholds("green", &[])
+}
+
+/// Failures: any is worth a look.
+pub fn any_failure() -> Thresholds {
+    thresholds("green", &[(1.0, "red")])
+}
+
+/// Shuffle direction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shuffle {
+    /// Bytes fetched by reducers.
+    Read,
+    /// Bytes written by mappers.
+    Write,
+}
+
+/// Shuffle bytes per second per executor, legend `{{executor_id}}`.
+pub fn shuffle_rate_query(s: Scope, dir: Shuffle) -> PromQuery {
+    let q: PromQl = match dir {
+        Shuffle::Read => promql!(
+            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+            app = s.app,
+            executor = s.executor
+        ),
+        Shuffle::Write => promql!(
+            r#"sum by (executor_id) (rate(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+            app = s.app,
+            executor = s.executor
+        ),
+    };
+    PromQuery::new(q)
+}
+
+/// Shuffle bytes read or written per second by each executor.
+pub fn shuffle_per_executor(
+    key: impl IntoPanelKey,
+    s: Scope,
+    dir: Shuffle,
+) -> Panel<TimeseriesOptions> {
+    let (title, description) = match dir {
+        Shuffle::Read => ("Shuffle read per executor", "Shuffle bytes read per second by each executor. Reads concentrated on one executor are skew (see Shuffle read skew); reads high everywhere with low CPU point at the network or the shuffle service. Volume has no bad level of its own: compare it with the stage's input."),
+        Shuffle::Write => ("Shuffle write per executor", "Shuffle bytes written per second by each executor: the map side of every wide transformation (join, groupBy, repartition). Large writes are the first thing to cut: filter and project before the shuffle, or broadcast the small side. Volume has no bad level of its own: compare it with the stage's input."),
+    };
+    panel::timeseries(key, title)
+        .description(description)
+        .unit(Unit::BytesPerSecondIEC)
+        .min(0.0)
+        .thresholds(no_level())
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .query(s.ds, shuffle_rate_query(s, dir).legend("{{executor_id}}"))
+}
+
+/// Shuffle bytes of the busiest executor over the average executor, over the time range.
+pub fn shuffle_skew(key: impl IntoPanelKey, s: Scope, dir: Shuffle) -> Panel<StatOptions> {
+    let (title, description, q) = match dir {
+        Shuffle::Read => (
+            "Shuffle read skew (max/avg)",
+            "Shuffle bytes read in the time range by the busiest executor over the average executor. 1 is even; above 2 (orange) one executor does twice its share; above 4 (red) expect stragglers.",
+            promql!(
+                r#"max(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range])))
+  / (avg(sum by (executor_id) (increase(metrics_executor_totalShuffleRead_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))) > 0)"#,
+                app = s.app,
+                executor = s.executor
+            ),
+        ),
+        Shuffle::Write => (
+            "Shuffle write skew (max/avg)",
+            "Shuffle bytes written in the time range by the busiest executor over the average. Above 2 (orange) one executor writes twice its share, above 4 (red) expect stragglers. Write skew comes from skewed input partitions (a few huge files, or a skewed repartition key).",
+            promql!(
+                r#"max(sum by (executor_id) (increase(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range])))
+  / (avg(sum by (executor_id) (increase(metrics_executor_totalShuffleWrite_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))) > 0)"#,
+                app = s.app,
+                executor = s.executor
+            ),
+        ),
+    };
+    panel::stat(key, title)
+        .description(description)
+        .unit(Unit::Short)
+        .decimals(2)
+        .color(ColorMode::Thresholds)
+        .thresholds(executor_skew_thresholds())
+        .no_graph()
+        .query(s.ds, PromQuery::new(q).instant())
+}
+
+/// The look of every "share of time, per executor" panel: percent from 0, lines coloured
+/// by the thresholds (drawn dashed), and a legend table with max and mean.
+pub fn share_per_executor(
+    p: Panel<TimeseriesOptions>,
+    levels: Thresholds,
+) -> Panel<TimeseriesOptions> {
+    p.unit(Unit::PercentUnit)
+        .min(0.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(levels)
+        .threshold_lines()
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+}
+
+/// GC time the tasks report over task time, per executor that runs tasks.
+pub fn gc_share_of_task_time(key: impl IntoPanelKey, s: Scope) -> Panel<TimeseriesOptions> {
+    let p = panel::timeseries(key, "GC share of task time")
+        .description("GC time the tasks report over task time, per executor that runs tasks: the ratio the Spark UI colours red above 10% (orange here). Above 20% (red) the executor mostly collects garbage: give it more memory per task or cache less.");
+    share_per_executor(p, gc_thresholds())
+        .query(s.ds, PromQuery::new(promql!(
+            r#"(sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0))
+  and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)"#,
+            app = s.app,
+            executor = s.executor
+        )).legend("{{executor_id}}"))
+}
+
+/// Tasks running on each executor.
+pub fn active_tasks_per_executor(key: impl IntoPanelKey, s: Scope) -> Panel<TimeseriesOptions> {
+    panel::timeseries(key, "Active tasks per executor")
+        .description("Tasks running on each executor. Some executors busy while others sit at zero means too few partitions or skewed ones. A count has no bad level of its own: compare it with the executor's task slots.")
+        .unit(Unit::Short)
+        .decimals(0)
+        .min(0.0)
+        .thresholds(no_level())
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .tooltip(Tooltip::all_descending())
+        .query(s.ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#,
+            app = s.app,
+            executor = s.executor
+        )).legend("{{executor_id}}"))
+}
+
+/// Storage memory used by cached blocks now, over what each executor may use for storage:
+/// 80% orange (little room left), 95% red (full: blocks are evicted).
+pub fn storage_in_use(key: impl IntoPanelKey, s: Scope) -> Panel<BarGaugeOptions> {
+    panel::bar_gauge(key, "Storage memory in use (current)")
+        .description("Storage memory used by cached blocks now, over what each executor may use for storage. Above 80% (orange) little room is left and the next cached blocks may evict older ones; above 95% (red) it is full: cached data is evicted and recomputed, or read back from disk with MEMORY_AND_DISK.")
+        .display(BarGaugeDisplayMode::Gradient)
+        .unit(Unit::PercentUnit)
+        .min(0.0)
+        .max(1.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(thresholds("green", &[(0.8, "orange"), (0.95, "red")]))
+        .query(s.ds, PromQuery::new(promql!(
+            r#"max by (executor_id) (metrics_executor_memoryUsed_bytes{application_name=~"$app", executor_id=~"$executor"})
+  / (max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
+            app = s.app,
+            executor = s.executor
+        )).legend("{{executor_id}}").instant())
+}
+
+/// Peak JVM heap per executor since the application started.
+pub fn heap_peak_query(s: Scope) -> PromQuery {
+    PromQuery::new(promql!(
+        r#"max by (executor_id) (metrics_executor_JVMHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
+        app = s.app,
+        executor = s.executor
+    ))
+}
+
+/// Running tasks over task slots: below 30% red, below 60% orange (the slow-jobs recipe).
+pub fn utilization_thresholds() -> Thresholds {
+    thresholds("red", &[(0.3, "orange"), (0.6, "green")])
+}
+
+/// Spill, in bytes or bytes per second: any spill is worth a look (Databricks).
+pub fn any_spill() -> Thresholds {
+    thresholds("green", &[(1.0, "orange")])
+}
