@@ -28,6 +28,8 @@ pub enum LintKind {
     InvalidTraceQl,
     /// `{{label}}` in a legend that the query's outermost aggregation removes.
     LegendLabelDropped,
+    /// `${__field.labels.x}` in a data link, with a query whose result has no label `x`.
+    LinkLabelDropped,
     /// A query on a datasource variable of another plugin type.
     DatasourceKindMismatch,
     /// A panel outside the 24-column grid, or overlapping another.
@@ -56,6 +58,7 @@ impl LintKind {
             LintKind::InvalidPromQl => "invalid-promql",
             LintKind::InvalidTraceQl => "invalid-traceql",
             LintKind::LegendLabelDropped => "legend-label-dropped",
+            LintKind::LinkLabelDropped => "link-label-dropped",
             LintKind::DatasourceKindMismatch => "datasource-kind-mismatch",
             LintKind::OutsideGrid => "outside-grid",
             LintKind::MissingDescription => "missing-description",
@@ -153,6 +156,7 @@ pub fn lint_dashboard_checked(d: &DashboardModel, checked: &Checked) -> Vec<Lint
             .iter()
             .map(|v| (v.name.as_str(), (v.kind, v.query.as_deref())))
             .collect(),
+        link_labels: Vec::new(),
     };
     cx.variables();
     for l in &d.links {
@@ -170,7 +174,7 @@ pub fn lint_dashboard_checked(d: &DashboardModel, checked: &Checked) -> Vec<Lint
         if let Some(expr) = &a.expr {
             cx.undeclared(&place, None, expr);
             if a.datasource.kind == "prometheus" {
-                cx.promql(&place, None, expr, None);
+                cx.promql(&place, None, expr, None, false);
             }
         }
     }
@@ -278,12 +282,34 @@ pub fn lint_complete(d: &DashboardModel) -> Vec<LintError> {
     errors
 }
 
+/// The `x` of every `${__field.labels.x}` in data links, whether in a URL or in the query of
+/// an Explore link.
+fn field_label_refs(links: &[Link]) -> Vec<String> {
+    const REF: &str = "${__field.labels.";
+    let mut out: Vec<String> = Vec::new();
+    for l in links {
+        let text = serde_json::to_string(l).unwrap_or_default();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(REF) {
+            rest = &rest[at + REF.len()..];
+            let end = rest.find(['}', ':']).unwrap_or(rest.len());
+            let label = &rest[..end];
+            if !label.is_empty() && !out.iter().any(|o| o == label) {
+                out.push(label.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// A PromQL check waiting for the batched parse.
 struct Pending {
     place: String,
     query: Option<String>,
     expr: String,
     legend: Option<String>,
+    /// Labels the panel's data links read from each series (`${__field.labels.x}`).
+    link_labels: Vec<String>,
 }
 
 /// Parses each expression (in order) and returns its result labels or the parser's
@@ -320,6 +346,8 @@ struct Cx<'a> {
     pending: Vec<Pending>,
     errors: Vec<LintError>,
     vars: BTreeMap<&'a str, (VariableKind, Option<&'a str>)>,
+    /// `${__field.labels.x}` names in the data links of the panel being checked.
+    link_labels: Vec<String>,
 }
 
 impl Cx<'_> {
@@ -392,9 +420,26 @@ impl Cx<'_> {
         }
     }
 
-    fn promql(&mut self, place: &str, query: Option<&str>, expr: &str, legend: Option<&str>) {
+    /// `panel_query`: one of a panel's own queries, whose series feed its data links.
+    fn promql(
+        &mut self,
+        place: &str,
+        query: Option<&str>,
+        expr: &str,
+        legend: Option<&str>,
+        panel_query: bool,
+    ) {
+        let link_labels = if panel_query {
+            self.link_labels.clone()
+        } else {
+            Vec::new()
+        };
         match self.checked.get(expr) {
-            Some(labels) => self.legend(place, query, labels, legend),
+            Some(labels) => {
+                let labels = labels.clone();
+                self.legend(place, query, &labels, legend);
+                self.link_labels_kept(place, query, &labels, &link_labels);
+            }
             // Parsing is most of the lint's cost; it is batched and spread over the cores
             // in `finish`.
             None => self.pending.push(Pending {
@@ -402,6 +447,7 @@ impl Cx<'_> {
                 query: query.map(str::to_string),
                 expr: expr.to_string(),
                 legend: legend.map(str::to_string),
+                link_labels,
             }),
         }
     }
@@ -435,13 +481,49 @@ impl Cx<'_> {
         );
     }
 
+    fn link_labels_kept(
+        &mut self,
+        place: &str,
+        query: Option<&str>,
+        labels: &OutputLabels,
+        used: &[String],
+    ) {
+        let missing: Vec<&str> = used
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !labels.may_contain(l))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = missing
+            .iter()
+            .map(|l| format!("${{__field.labels.{l}}}"))
+            .collect();
+        self.push(
+            place,
+            query,
+            LintKind::LinkLabelDropped,
+            format!(
+                "a data link uses {} but this query's result has no such label, so the link \
+                 opens with an empty value",
+                shown.join(", ")
+            ),
+            format!(
+                "keep {} in the query's outermost `by (…)`, or take the link off this panel",
+                missing.join(", ")
+            ),
+        );
+    }
+
     fn finish(mut self) -> Vec<LintError> {
         let pending = std::mem::take(&mut self.pending);
         let results = parse_all(pending.iter().map(|p| p.expr.as_str()).collect());
         for (p, result) in pending.iter().zip(results) {
             match result {
                 Ok(labels) => {
-                    self.legend(&p.place, p.query.as_deref(), &labels, p.legend.as_deref())
+                    self.legend(&p.place, p.query.as_deref(), &labels, p.legend.as_deref());
+                    self.link_labels_kept(&p.place, p.query.as_deref(), &labels, &p.link_labels);
                 }
                 Err(message) => self.push(
                     &p.place,
@@ -488,7 +570,7 @@ impl Cx<'_> {
                 if v.kind == VariableKind::Query && ds.kind == "prometheus" {
                     if let Some(q) = v.query.as_deref() {
                         if let Some(expr) = variable_promql(q) {
-                            self.promql(&place, None, expr, None);
+                            self.promql(&place, None, expr, None, false);
                         }
                     }
                 }
@@ -538,7 +620,7 @@ impl Cx<'_> {
             } else {
                 None
             };
-            self.promql(place, q, expr, legend);
+            self.promql(place, q, expr, legend, check_legend);
         }
         let is_traceql = t.datasource.as_ref().is_some_and(|d| d.kind == "tempo")
             && t.query_type.as_deref() == Some("traceql");
@@ -593,6 +675,11 @@ impl Cx<'_> {
             self.datasource(&place, None, ds);
         }
         self.links(&place, &p.links);
+        self.link_labels = p
+            .field_config
+            .as_ref()
+            .map(|fc| field_label_refs(&fc.defaults.links))
+            .unwrap_or_default();
         let mut ref_ids = BTreeSet::new();
         for t in &p.targets {
             if !ref_ids.insert(t.ref_id.as_str()) {

@@ -156,3 +156,23 @@ pub fn executor_trace_links(v: &SparkVars) -> [PanelLink; 2] {
         .title("Task spans of this executor in Jaeger"),
     ]
 }
+
+/// Data links for per-stage series (labels `stage_id` and `attempt_id`, as spark-exporter's
+/// `spark_stage_*` metrics carry them): the span of that stage attempt, whose attributes
+/// hold its task-duration quantiles and skew ratio, and from there its tasks.
+pub fn stage_span_links(v: &SparkVars) -> [PanelLink; 2] {
+    [
+        PanelLink::tempo_search(
+            &v.tempo,
+            r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.stage" && span.spark.stage.id=${__field.labels.stage_id} && span.spark.stage.attempt=${__field.labels.attempt_id}}"#,
+        )
+        .title("The span of this stage attempt in Tempo"),
+        PanelLink::jaeger_search(
+            &v.jaeger,
+            "$service",
+            Some("spark.stage"),
+            "spark.app.name=$app spark.stage.id=${__field.labels.stage_id} spark.stage.attempt=${__field.labels.attempt_id}",
+        )
+        .title("The span of this stage attempt in Jaeger"),
+    ]
+}

@@ -10,7 +10,9 @@ use dashboard_dsl::query::{JaegerQuery, PromQuery, TempoQuery};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey};
 
-use crate::common::{executor_trace_links, trace_links, Recipe, SparkVars, APP_SPANS};
+use crate::common::{
+    executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars, APP_SPANS,
+};
 use crate::panels::{
     active_tasks_per_executor, any_failure, gc_share_of_task_time, no_level, shuffle_rate_query,
     shuffle_skew, stage_skew_thresholds, task_duration_thresholds, Scope, Shuffle,
@@ -57,6 +59,7 @@ pub fn dashboard() -> Dashboard {
     };
     let [to_tempo, to_jaeger] = trace_links(&v);
     let [executor_tempo, executor_jaeger] = executor_trace_links(&v);
+    let [stage_tempo, stage_jaeger] = stage_span_links(&v);
 
     // --- Jobs and stages -------------------------------------------------------------
     let active_jobs = panel::stat(Key::ActiveJobs, "Active jobs")
@@ -282,6 +285,8 @@ pub fn dashboard() -> Dashboard {
     let stage_skew = panel::timeseries(Key::StageTaskSkew, "Task skew over time, per stage (max/median)")
         .description("For each active or recently finished stage, its slowest task's duration over the median task's (spark-exporter, from the REST API's taskSummary). A stage whose line climbs while the others stay near 1 is waiting for its stragglers: Dr. Elephant rates 2 low, 4 moderate, 8 severe. Spark Profiling ranks the stages of the range.")
         .link(Recipe::DataSkew.link())
+        .data_link(stage_tempo.clone())
+        .data_link(stage_jaeger.clone())
         .unit(Unit::Short)
         .decimals(1)
         .min(1.0)
@@ -297,6 +302,8 @@ pub fn dashboard() -> Dashboard {
     let mut stage_duration = panel::timeseries(Key::StageTaskDuration, "Task duration over time, per stage: median and max")
         .description("Median (solid) and slowest (dashed) task duration of each active or recently finished stage, over successful tasks (spark-exporter, taskSummary). A max far above the median is a straggler. Colours follow the task duration levels of the slow-jobs recipe: blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
         .link(Recipe::SlowJobs.link())
+        .data_link(stage_tempo)
+        .data_link(stage_jaeger)
         .unit(Unit::Seconds)
         .min(0.0)
         .thresholds(task_duration_thresholds())

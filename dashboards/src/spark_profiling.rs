@@ -14,7 +14,7 @@ use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey};
 
-use crate::common::{executor_trace_links, trace_links, Recipe, SparkVars};
+use crate::common::{executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars};
 use crate::panels::{
     any_spill, gc_thresholds, heap_peak_query, no_level, share_per_executor, shuffle_per_executor,
     shuffle_skew, stage_skew_thresholds, storage_in_use, task_duration_thresholds,
@@ -445,6 +445,7 @@ pub fn dashboard() -> Dashboard {
             executor = v.executor
         )).legend("{{executor_id}}"));
 
+    let [stage_tempo, stage_jaeger] = stage_span_links(&v);
     // --- spark-exporter: spill ----------------------------------------------------------------
     let mut spill = panel::timeseries(Key::SpillPerExecutor, "Spill per executor, memory and disk")
         .description("Bytes spilled per second by each executor's tasks (spark-exporter): the in-memory size of what was spilled (solid) and its size on disk after serialization and compression (dashed). Any spill is worth a look (the thresholds turn orange at the first byte) and sustained spill slows the stage: give tasks more memory or make them smaller; see the recipe.")
@@ -471,6 +472,8 @@ pub fn dashboard() -> Dashboard {
     let mut spill_stage = panel::bar_gauge(Key::SpillPerStage, "Spill per stage (top 10)")
         .description("The stages of the time range that spilled most (spark-exporter, from the REST API): in-memory size and on-disk size of the spilled data. Stages that spilled are orange, the others green. Compare with the stage's shuffle and input sizes: Dr. Elephant flags spill above 10% of the data a stage processes.")
         .link(Recipe::OomAndSpill.link())
+        .data_link(stage_tempo.clone())
+        .data_link(stage_jaeger.clone())
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::BytesIEC)
         .min(0.0)
@@ -494,6 +497,8 @@ pub fn dashboard() -> Dashboard {
     let stage_skew = panel::bar_gauge(Key::StageTaskSkew, "Task skew per stage (max/median)")
         .description("The slowest task of each stage over its median task (spark-exporter, from the REST API's taskSummary), for the 10 most skewed stages of the time range. 1 is even; Dr. Elephant rates 2 low (yellow), 4 moderate (orange), 8 severe (red). A high ratio on a short stage matters less: check its duration.")
         .link(Recipe::DataSkew.link())
+        .data_link(stage_tempo.clone())
+        .data_link(stage_jaeger.clone())
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::Short)
         .decimals(1)
@@ -510,6 +515,8 @@ pub fn dashboard() -> Dashboard {
     let stage_read_skew = panel::bar_gauge(Key::StageShuffleReadSkew, "Shuffle read skew per stage (max/median)")
         .description("The largest shuffle read of one task over the median task's, per stage (spark-exporter, taskSummary), for the 10 most skewed stages. This is data skew itself: a hot key sends one partition far more bytes than the others. Same tiers as task skew: 2, 4, 8.")
         .link(Recipe::DataSkew.link())
+        .data_link(stage_tempo.clone())
+        .data_link(stage_jaeger.clone())
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::Short)
         .decimals(1)
@@ -526,6 +533,8 @@ pub fn dashboard() -> Dashboard {
     let mut stage_duration = panel::bar_gauge(Key::StageTaskDuration, "Task duration per stage: median, p75, max")
         .description("Task duration quantiles of the 10 stages with the slowest task in the time range (spark-exporter, taskSummary over successful tasks). Databricks: a max more than 50% above the p75 suggests skew. Bars are blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
         .link(Recipe::DataSkew.link())
+        .data_link(stage_tempo)
+        .data_link(stage_jaeger)
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::Seconds)
         .min(0.0)

@@ -398,3 +398,49 @@ fn incomplete_panels_fail_only_dashboards_that_deny_them() {
         );
     assert!(fixed.build().is_ok());
 }
+
+#[test]
+fn data_link_reading_a_label_the_query_aggregates_away() {
+    let prom = prom();
+    let tempo = Datasource::<Tempo>::uid("tempo");
+    let executor_spans = PanelLink::tempo_search(
+        &tempo,
+        r#"{name="spark.task" && span.spark.executor.id="${__field.labels.executor_id}"}"#,
+    );
+    let panel = |expr: &str| {
+        panel::timeseries("tasks", "Active tasks")
+            .data_link(executor_spans.clone())
+            .query(&prom, PromQuery::new(expr).legend("tasks"))
+    };
+
+    // `sum` drops executor_id: the link would open a search for an empty executor.
+    let errs = errors(with_panel(panel(
+        r#"sum(metrics_executor_activeTasks{application_name=~"$app"})"#,
+    )));
+    let e = only(&errs, LintKind::LinkLabelDropped);
+    let text = e.to_string();
+    assert!(text.starts_with("[link-label-dropped]"), "{text}");
+    assert!(text.contains("panel \"Active tasks\""), "{text}");
+    assert!(text.contains("query A"), "{text}");
+    assert!(text.contains("${__field.labels.executor_id}"), "{text}");
+    assert!(
+        text.contains("keep executor_id in the query's outermost `by (…)`"),
+        "{text}"
+    );
+
+    // Keeping the label, or not aggregating at all, is fine; so are links outside the
+    // field config, which have no series to read labels from.
+    for ok in [
+        r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app"})"#,
+        r#"metrics_executor_activeTasks{application_name=~"$app"}"#,
+    ] {
+        assert!(with_panel(panel(ok)).build().is_ok(), "{ok}");
+    }
+    let panel_link_only = panel::timeseries("tasks", "Active tasks")
+        .link(executor_spans.clone())
+        .query(
+            &prom,
+            PromQuery::new(r#"sum(metrics_executor_activeTasks{application_name=~"$app"})"#),
+        );
+    assert!(with_panel(panel_link_only).build().is_ok());
+}

@@ -265,3 +265,53 @@ fn the_trace_section_has_a_timeline_and_stage_level_links_to_the_application_tra
         );
     }
 }
+
+#[test]
+fn per_stage_metric_panels_link_to_their_stage_span() {
+    let stage_panels = [
+        (
+            "spark-job-tracing",
+            "Task skew over time, per stage (max/median)",
+        ),
+        (
+            "spark-job-tracing",
+            "Task duration over time, per stage: median and max",
+        ),
+        ("spark-profiling", "Spill per stage (top 10)"),
+        ("spark-profiling", "Task skew per stage (max/median)"),
+        (
+            "spark-profiling",
+            "Shuffle read skew per stage (max/median)",
+        ),
+        (
+            "spark-profiling",
+            "Task duration per stage: median, p75, max",
+        ),
+    ];
+    let built: Vec<Value> = dashboards::all()
+        .into_iter()
+        .map(|d| serde_json::from_str(&d.build().unwrap().to_json()).unwrap())
+        .collect();
+    for (uid, title) in stage_panels {
+        let d = built.iter().find(|d| d["uid"] == uid).unwrap();
+        let panel = d["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == title)
+            .unwrap_or_else(|| panic!("{uid}: no panel {title:?}"));
+        // Variable datasources make Explore URLs: decode them to read the queries.
+        let links = percent_decode(&panel["fieldConfig"]["defaults"]["links"].to_string());
+        for needle in [
+            r#"name=\"spark.stage\""#,
+            "span.spark.stage.id=${__field.labels.stage_id}",
+            "span.spark.stage.attempt=${__field.labels.attempt_id}",
+            "spark.stage.id=${__field.labels.stage_id} spark.stage.attempt=${__field.labels.attempt_id}",
+        ] {
+            assert!(
+                links.contains(needle),
+                "{uid} › {title}: no {needle} in its data links: {links}"
+            );
+        }
+    }
+}
