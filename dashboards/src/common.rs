@@ -24,6 +24,11 @@ pub const DEFAULT_RECIPES_URL: &str =
     "https://github.com/spark-dashboards/spark-dashboards/blob/main/docs/recipes";
 
 /// The recipes' base URL for this build.
+///
+/// ```
+/// let url = dashboards::common::recipes_url();
+/// assert!(!url.ends_with('/'));
+/// ```
 pub fn recipes_url() -> String {
     std::env::var("SPARK_DASHBOARDS_RECIPES_URL")
         .ok()
@@ -33,6 +38,12 @@ pub fn recipes_url() -> String {
 }
 
 /// The variables of both Spark dashboards, in resolution order.
+///
+/// ```
+/// use dashboard_dsl::variable::VarName;
+/// let v = dashboards::common::SparkVars::new();
+/// assert_eq!(v.app.var_name(), "app");
+/// ```
 #[derive(Variables)]
 pub struct SparkVars {
     /// The Prometheus that scrapes the Spark drivers (see the metrics contract).
@@ -81,6 +92,11 @@ pub struct SparkVars {
 }
 
 /// The recipes panels link to, under `docs/recipes/`.
+///
+/// ```
+/// use dashboards::common::Recipe;
+/// assert_eq!(Recipe::Gc.path(), "troubleshoot/gc-pressure.md");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recipe {
     SlowJobs,
@@ -131,6 +147,13 @@ pub const APP_SPANS: &str =
 
 /// Data links from a metric panel into the application's spans in Tempo and Jaeger, over
 /// the dashboard's time range.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let [tempo, jaeger] = dashboards::common::trace_links(&v);
+/// let p = dashboard_dsl::panel::timeseries("x", "X").data_link(tempo).data_link(jaeger);
+/// assert_eq!(p.into_spec().model().field_config.as_ref().unwrap().defaults.links.len(), 2);
+/// ```
 pub fn trace_links(v: &SparkVars) -> [PanelLink; 2] {
     [
         PanelLink::tempo_search(&v.tempo, APP_SPANS).title("Spans of this application in Tempo"),
@@ -140,6 +163,14 @@ pub fn trace_links(v: &SparkVars) -> [PanelLink; 2] {
 }
 
 /// Data links for per-executor series: the spans of that executor's tasks.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let [tempo, _] = dashboards::common::executor_trace_links(&v);
+/// let p = dashboard_dsl::panel::timeseries("x", "X").data_link(tempo).into_spec();
+/// let link = &p.model().field_config.as_ref().unwrap().defaults.links[0];
+/// assert!(link.url.contains("__field.labels.executor_id"));
+/// ```
 pub fn executor_trace_links(v: &SparkVars) -> [PanelLink; 2] {
     [
         PanelLink::tempo_search(
@@ -160,6 +191,14 @@ pub fn executor_trace_links(v: &SparkVars) -> [PanelLink; 2] {
 /// Data links for per-stage series (labels `stage_id` and `attempt_id`, as spark-exporter's
 /// `spark_stage_*` metrics carry them): the span of that stage attempt, whose attributes
 /// hold its task-duration quantiles and skew ratio, and from there its tasks.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let [_, jaeger] = dashboards::common::stage_span_links(&v);
+/// let p = dashboard_dsl::panel::timeseries("x", "X").data_link(jaeger).into_spec();
+/// let link = &p.model().field_config.as_ref().unwrap().defaults.links[0];
+/// assert!(link.url.contains("__field.labels.stage_id"));
+/// ```
 pub fn stage_span_links(v: &SparkVars) -> [PanelLink; 2] {
     [
         PanelLink::tempo_search(

@@ -3,6 +3,15 @@
 //! Each function returns a panel with its query, unit, thresholds and description; the
 //! dashboard adds its recipe link, data links and size. Keeping one definition means the
 //! dashboards cannot drift apart on a query or a threshold.
+//!
+//! ```
+//! use dashboards::common::SparkVars;
+//! use dashboards::panels::{shuffle_per_executor, Scope, Shuffle};
+//! let v = SparkVars::new();
+//! let read = shuffle_per_executor("shuffle_read", Scope::of(&v), Shuffle::Read).width(9);
+//! let spec = read.into_spec();
+//! assert_eq!(spec.model().title, "Shuffle read per executor");
+//! ```
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{thresholds, ColorMode};
@@ -14,6 +23,8 @@ use dashboard_dsl::query::{PromQl, PromQuery};
 use dashboard_dsl::variable::{DatasourceVar, QueryVar};
 use dashboard_dsl::Unit;
 use dashboard_macros::promql;
+
+use crate::common::SparkVars;
 
 /// What the executor panels query: a Prometheus, the application (by name) and its
 /// executors.
@@ -27,18 +38,50 @@ pub struct Scope<'a> {
     pub executor: &'a QueryVar,
 }
 
+impl<'a> Scope<'a> {
+    /// The scope of the Spark Job Tracing and Spark Profiling variables.
+    ///
+    /// ```
+    /// let v = dashboards::common::SparkVars::new();
+    /// let s = dashboards::panels::Scope::of(&v);
+    /// assert!(std::ptr::eq(s.app, &v.app));
+    /// ```
+    pub fn of(v: &'a SparkVars) -> Self {
+        Scope {
+            ds: &v.prometheus,
+            app: &v.app,
+            executor: &v.executor,
+        }
+    }
+}
+
 /// GC share of task time: 10% is the Spark UI's red line (orange here), 20% red.
+///
+/// ```
+/// let t = dashboards::panels::gc_thresholds();
+/// assert_eq!(t.steps[1].value, Some(0.1));
+/// assert_eq!(t.steps[2].color, "red");
+/// ```
 pub fn gc_thresholds() -> Thresholds {
     thresholds("green", &[(0.1, "orange"), (0.2, "red")])
 }
 
 /// Skew as max over average across executors: 2 orange, 4 red.
+///
+/// ```
+/// assert_eq!(dashboards::panels::executor_skew_thresholds().steps[1].value, Some(2.0));
+/// ```
 pub fn executor_skew_thresholds() -> Thresholds {
     thresholds("green", &[(2.0, "orange"), (4.0, "red")])
 }
 
 /// Skew as max over median within a stage: Dr. Elephant's tiers 2 low, 4 moderate,
 /// 8 severe.
+///
+/// ```
+/// let t = dashboards::panels::stage_skew_thresholds();
+/// assert_eq!(t.steps.iter().filter_map(|s| s.value).collect::<Vec<_>>(), [2.0, 4.0, 8.0]);
+/// ```
 pub fn stage_skew_thresholds() -> Thresholds {
     thresholds("green", &[(2.0, "yellow"), (4.0, "orange"), (8.0, "red")])
 }
@@ -46,6 +89,12 @@ pub fn stage_skew_thresholds() -> Thresholds {
 /// Task durations, in seconds: below 200 ms scheduling overhead dominates (the Spark tuning
 /// guide); from 2.5, 5 and 10 minutes Dr. Elephant rates a stage's median task low,
 /// moderate and severe.
+///
+/// ```
+/// let t = dashboards::panels::task_duration_thresholds();
+/// assert_eq!(t.steps[0].color, "blue");
+/// assert_eq!(t.steps[1].value, Some(0.2));
+/// ```
 pub fn task_duration_thresholds() -> Thresholds {
     thresholds(
         "blue",
@@ -61,11 +110,19 @@ pub fn task_duration_thresholds() -> Thresholds {
 /// For values with no bad level of their own (volumes, counts): one base colour, so that
 /// Grafana's default (red at 80) does not colour 80 bytes red. The panel's description
 /// says what to compare the value with.
+///
+/// ```
+/// assert_eq!(dashboards::panels::no_level().steps.len(), 1);
+/// ```
 pub fn no_level() -> Thresholds {
     thresholds("green", &[])
 }
 
 /// Failures: any is worth a look.
+///
+/// ```
+/// assert_eq!(dashboards::panels::any_failure().steps[1].value, Some(1.0));
+/// ```
 pub fn any_failure() -> Thresholds {
     thresholds("green", &[(1.0, "red")])
 }
@@ -79,7 +136,15 @@ pub enum Shuffle {
     Write,
 }
 
-/// Shuffle bytes per second per executor, legend `{{executor_id}}`.
+/// Shuffle bytes per second per executor, by `executor_id`.
+///
+/// ```
+/// use dashboards::panels::{shuffle_rate_query, Scope, Shuffle};
+/// let v = dashboards::common::SparkVars::new();
+/// let q = shuffle_rate_query(Scope::of(&v), Shuffle::Write).legend("{{executor_id}}");
+/// let spec = dashboard_dsl::panel::timeseries("w", "W").query(&v.prometheus, q).into_spec();
+/// assert!(spec.model().targets[0].expr.as_deref().unwrap().contains("totalShuffleWrite"));
+/// ```
 pub fn shuffle_rate_query(s: Scope, dir: Shuffle) -> PromQuery {
     let q: PromQl = match dir {
         Shuffle::Read => promql!(
@@ -116,6 +181,13 @@ pub fn shuffle_per_executor(
 }
 
 /// Shuffle bytes of the busiest executor over the average executor, over the time range.
+///
+/// ```
+/// use dashboards::panels::{shuffle_skew, Scope, Shuffle};
+/// let v = dashboards::common::SparkVars::new();
+/// let spec = shuffle_skew("skew", Scope::of(&v), Shuffle::Read).into_spec();
+/// assert_eq!(spec.model().title, "Shuffle read skew (max/avg)");
+/// ```
 pub fn shuffle_skew(key: impl IntoPanelKey, s: Scope, dir: Shuffle) -> Panel<StatOptions> {
     let (title, description, q) = match dir {
         Shuffle::Read => (
@@ -151,6 +223,14 @@ pub fn shuffle_skew(key: impl IntoPanelKey, s: Scope, dir: Shuffle) -> Panel<Sta
 
 /// The look of every "share of time, per executor" panel: percent from 0, lines coloured
 /// by the thresholds (drawn dashed), and a legend table with max and mean.
+///
+/// ```
+/// use dashboards::panels::{gc_thresholds, share_per_executor};
+/// let p = share_per_executor(dashboard_dsl::panel::timeseries("gc", "GC"), gc_thresholds());
+/// let spec = p.into_spec();
+/// let defaults = &spec.model().field_config.as_ref().unwrap().defaults;
+/// assert_eq!(defaults.unit, Some(dashboard_dsl::Unit::PercentUnit));
+/// ```
 pub fn share_per_executor(
     p: Panel<TimeseriesOptions>,
     levels: Thresholds,
@@ -164,6 +244,12 @@ pub fn share_per_executor(
 }
 
 /// GC time the tasks report over task time, per executor that runs tasks.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let p = dashboards::panels::gc_share_of_task_time("gc", dashboards::panels::Scope::of(&v));
+/// assert_eq!(p.into_spec().model().title, "GC share of task time");
+/// ```
 pub fn gc_share_of_task_time(key: impl IntoPanelKey, s: Scope) -> Panel<TimeseriesOptions> {
     let p = panel::timeseries(key, "GC share of task time")
         .description("GC time the tasks report over task time, per executor that runs tasks: the ratio the Spark UI colours red above 10% (orange here). Above 20% (red) the executor mostly collects garbage: give it more memory per task or cache less.");
@@ -178,6 +264,12 @@ pub fn gc_share_of_task_time(key: impl IntoPanelKey, s: Scope) -> Panel<Timeseri
 }
 
 /// Tasks running on each executor.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let p = dashboards::panels::active_tasks_per_executor("tasks", dashboards::panels::Scope::of(&v));
+/// assert_eq!(p.into_spec().model().targets.len(), 1);
+/// ```
 pub fn active_tasks_per_executor(key: impl IntoPanelKey, s: Scope) -> Panel<TimeseriesOptions> {
     panel::timeseries(key, "Active tasks per executor")
         .description("Tasks running on each executor. Some executors busy while others sit at zero means too few partitions or skewed ones. A count has no bad level of its own: compare it with the executor's task slots.")
@@ -196,6 +288,12 @@ pub fn active_tasks_per_executor(key: impl IntoPanelKey, s: Scope) -> Panel<Time
 
 /// Storage memory used by cached blocks now, over what each executor may use for storage:
 /// 80% orange (little room left), 95% red (full: blocks are evicted).
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let p = dashboards::panels::storage_in_use("storage", dashboards::panels::Scope::of(&v));
+/// assert_eq!(p.into_spec().model().kind, "bargauge");
+/// ```
 pub fn storage_in_use(key: impl IntoPanelKey, s: Scope) -> Panel<BarGaugeOptions> {
     panel::bar_gauge(key, "Storage memory in use (current)")
         .description("Storage memory used by cached blocks now, over what each executor may use for storage. Above 80% (orange) little room is left and the next cached blocks may evict older ones; above 95% (red) it is full: cached data is evicted and recomputed, or read back from disk with MEMORY_AND_DISK.")
@@ -214,6 +312,13 @@ pub fn storage_in_use(key: impl IntoPanelKey, s: Scope) -> Panel<BarGaugeOptions
 }
 
 /// Peak JVM heap per executor since the application started.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let q = dashboards::panels::heap_peak_query(dashboards::panels::Scope::of(&v));
+/// let spec = dashboard_dsl::panel::timeseries("h", "H").query(&v.prometheus, q).into_spec();
+/// assert!(spec.model().targets[0].expr.as_deref().unwrap().contains("JVMHeapMemory"));
+/// ```
 pub fn heap_peak_query(s: Scope) -> PromQuery {
     PromQuery::new(promql!(
         r#"max by (executor_id) (metrics_executor_JVMHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
@@ -223,11 +328,19 @@ pub fn heap_peak_query(s: Scope) -> PromQuery {
 }
 
 /// Running tasks over task slots: below 30% red, below 60% orange (the slow-jobs recipe).
+///
+/// ```
+/// assert_eq!(dashboards::panels::utilization_thresholds().steps[0].color, "red");
+/// ```
 pub fn utilization_thresholds() -> Thresholds {
     thresholds("red", &[(0.3, "orange"), (0.6, "green")])
 }
 
 /// Spill, in bytes or bytes per second: any spill is worth a look (Databricks).
+///
+/// ```
+/// assert_eq!(dashboards::panels::any_spill().steps[1].color, "orange");
+/// ```
 pub fn any_spill() -> Thresholds {
     thresholds("green", &[(1.0, "orange")])
 }

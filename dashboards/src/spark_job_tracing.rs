@@ -52,11 +52,7 @@ pub enum Key {
 pub fn dashboard() -> Dashboard {
     let v = SparkVars::new();
     let ds = &v.prometheus;
-    let scope = Scope {
-        ds,
-        app: &v.app,
-        executor: &v.executor,
-    };
+    let scope = Scope::of(&v);
     let [to_tempo, to_jaeger] = trace_links(&v);
     let [executor_tempo, executor_jaeger] = executor_trace_links(&v);
     let [stage_tempo, stage_jaeger] = stage_span_links(&v);

@@ -58,11 +58,7 @@ pub enum Key {
 pub fn dashboard() -> Dashboard {
     let v = SparkVars::new();
     let ds = &v.prometheus;
-    let scope = Scope {
-        ds,
-        app: &v.app,
-        executor: &v.executor,
-    };
+    let scope = Scope::of(&v);
     let [to_tempo, to_jaeger] = trace_links(&v);
     let [ex_tempo, ex_jaeger] = executor_trace_links(&v);
 
