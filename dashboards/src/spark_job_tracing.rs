@@ -58,39 +58,39 @@ pub fn dashboard() -> Dashboard {
     let [stage_tempo, stage_jaeger] = stage_span_links(&v);
 
     // --- Jobs and stages -------------------------------------------------------------
-    let active_jobs = panel::stat(Key::ActiveJobs, "Active jobs")
-        .description("Jobs running now (DAGScheduler). Zero while the application is busy means it is in driver-side code between jobs: see the recipe.")
-        .link(Recipe::SlowJobs.link())
-        .unit(Unit::Short)
-        .decimals(0)
-        .thresholds(no_level())
-        .no_graph()
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(spark_DAGScheduler_job_activeJobs_Value{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        )));
-    let running_stages = panel::stat(Key::RunningStages, "Running stages")
-        .description("Stages with tasks running now. More running stages than executors' cores can serve shows up as waiting tasks and idle time below.")
-        .link(Recipe::SlowJobs.link())
-        .unit(Unit::Short)
-        .decimals(0)
-        .thresholds(no_level())
-        .no_graph()
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(spark_DAGScheduler_stage_runningStages_Value{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        )));
-    let waiting_stages = panel::stat(Key::WaitingStages, "Waiting stages")
-        .description("Stages waiting for their parents (shuffle dependencies) to finish. A long queue behind one running stage points at that stage as the bottleneck.")
-        .link(Recipe::SlowJobs.link())
-        .unit(Unit::Short)
-        .decimals(0)
-        .thresholds(no_level())
-        .no_graph()
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(spark_DAGScheduler_stage_waitingStages_Value{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        )));
+    // The driver's scheduler, now (stats) and over time (one panel): one query each.
+    let scheduler = [
+        (
+            Key::ActiveJobs,
+            "Active jobs",
+            "active jobs",
+            "Jobs running now (DAGScheduler). Zero while the application is busy means it is in driver-side code between jobs: see the recipe.",
+            promql!(
+                r#"sum(spark_DAGScheduler_job_activeJobs_Value{application_id=~"$app_id"})"#,
+                app_id = v.app_id
+            ),
+        ),
+        (
+            Key::RunningStages,
+            "Running stages",
+            "running stages",
+            "Stages with tasks running now. More running stages than executors' cores can serve shows up as waiting tasks and idle time below.",
+            promql!(
+                r#"sum(spark_DAGScheduler_stage_runningStages_Value{application_id=~"$app_id"})"#,
+                app_id = v.app_id
+            ),
+        ),
+        (
+            Key::WaitingStages,
+            "Waiting stages",
+            "waiting stages",
+            "Stages waiting for their parents (shuffle dependencies) to finish. A long queue behind one running stage points at that stage as the bottleneck.",
+            promql!(
+                r#"sum(spark_DAGScheduler_stage_waitingStages_Value{application_id=~"$app_id"})"#,
+                app_id = v.app_id
+            ),
+        ),
+    ];
     let failed_stages = panel::stat(Key::FailedStages, "Failed stages")
         .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
         .link(Recipe::Shuffle.link())
@@ -116,30 +116,20 @@ pub fn dashboard() -> Dashboard {
         .thresholds(no_level())
         .tooltip(Tooltip::all_descending())
         .width(14);
-    jobs_and_stages.add_query(
-        ds,
-        PromQuery::new(promql!(
-            r#"sum(spark_DAGScheduler_job_activeJobs_Value{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        ))
-        .legend("active jobs"),
-    );
-    jobs_and_stages.add_query(
-        ds,
-        PromQuery::new(promql!(
-            r#"sum(spark_DAGScheduler_stage_runningStages_Value{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        ))
-        .legend("running stages"),
-    );
-    jobs_and_stages.add_query(
-        ds,
-        PromQuery::new(promql!(
-            r#"sum(spark_DAGScheduler_stage_waitingStages_Value{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        ))
-        .legend("waiting stages"),
-    );
+    let mut jobs_row = Row::new("Jobs and stages");
+    for (key, title, legend, description, query) in scheduler {
+        jobs_row = jobs_row.panel(
+            panel::stat(key, title)
+                .description(description)
+                .link(Recipe::SlowJobs.link())
+                .unit(Unit::Short)
+                .decimals(0)
+                .thresholds(no_level())
+                .no_graph()
+                .query(ds, PromQuery::new(query.clone())),
+        );
+        jobs_and_stages.add_query(ds, PromQuery::new(query).legend(legend));
+    }
 
     let mut completions = panel::timeseries(Key::Completions, "Job and stage completions")
         .description("Jobs and stages finishing per minute: succeeded, failed and skipped (skipped stages reused shuffle output already written). Failures in red.")
@@ -419,10 +409,7 @@ pub fn dashboard() -> Dashboard {
         .variables(&v)
         .link(DashLink::to_dashboard(crate::common::PROFILING_UID, "Spark Profiling").tooltip("The same application's bottlenecks: GC, memory, shuffle, CPU"))
         .link(DashLink::tagged("Spark dashboards", &["spark"]))
-        .row(Row::new("Jobs and stages")
-            .panel(active_jobs)
-            .panel(running_stages)
-            .panel(waiting_stages)
+        .row(jobs_row
             .panel(failed_stages)
             .panel(jobs_and_stages)
             .panel(completions))
