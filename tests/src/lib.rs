@@ -4,5 +4,8 @@
 
 pub mod harness;
 
+/// The YAML under `provisioning/`, and the Kubernetes validators.
+pub mod manifests;
+
 /// A strict stand-in for Grafana's HTTP API, with fault injection, for push and diff tests.
 pub mod grafana;

@@ -5,34 +5,20 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use integration_tests::harness::{exporter_bin, target_dir, workspace_root};
-use serde::Deserialize;
+use integration_tests::harness::{exporter_bin, workspace_root};
+use integration_tests::manifests::{crd_check, documents, kubernetes_validate, one_of_kind};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
     workspace_root().join("provisioning/spark-exporter")
 }
 
-fn yaml(path: &Path) -> Vec<Value> {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml_ng::Deserializer::from_str(&text)
-        .map(Value::deserialize)
-        .filter(|d| !matches!(d, Ok(Value::Null)))
-        .collect::<Result<_, _>>()
-        .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()))
-}
-
 fn one(file: &str, kind: &str) -> Value {
-    let docs: Vec<Value> = yaml(&dir().join(file))
-        .into_iter()
-        .filter(|d| d["kind"] == kind)
-        .collect();
-    assert_eq!(docs.len(), 1, "{file}: expected one {kind}");
-    docs.into_iter().next().unwrap()
+    one_of_kind(&dir().join(file), kind)
 }
 
 /// `key value` lines of spark-exporter.conf.
@@ -50,7 +36,7 @@ fn spark_conf() -> BTreeMap<String, String> {
 }
 
 fn prometheus_job(name: &str) -> Value {
-    let doc = yaml(&workspace_root().join("provisioning/prometheus/prometheus.yml")).remove(0);
+    let doc = documents(&workspace_root().join("provisioning/prometheus/prometheus.yml")).remove(0);
     doc["scrape_configs"]
         .as_array()
         .unwrap()
@@ -267,13 +253,6 @@ fn the_deployments_flags_and_environment_start_the_real_binary() {
 
 // --- The validators of provisioning_kubernetes.rs, on these manifests ----------------------------
 
-fn validator_python() -> PathBuf {
-    std::env::var_os("KUBERNETES_VALIDATE_PYTHON")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("pyspark-venv/bin/python"))
-}
-
 fn manifests() -> Vec<PathBuf> {
     ["deployment.yaml", "service.yaml", "servicemonitor.yaml"]
         .iter()
@@ -283,17 +262,8 @@ fn manifests() -> Vec<PathBuf> {
 
 #[test]
 fn the_deployment_and_service_validate_against_the_kubernetes_schema() {
-    let out = Command::new(validator_python())
-        .args(["-m", "kubernetes_validate", "--strict"])
-        .args(manifests())
-        .output()
-        .expect("running kubernetes_validate (run `cargo xtask test` once to install it)");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "kubernetes-validate --strict failed:\n{text}"
-    );
+    let (ok, text) = kubernetes_validate(&manifests());
+    assert!(ok, "kubernetes-validate --strict failed:\n{text}");
     for (kind, file) in [
         ("deployment/spark-exporter", "deployment.yaml"),
         ("service/spark-exporter", "service.yaml"),
@@ -306,48 +276,9 @@ fn the_deployment_and_service_validate_against_the_kubernetes_schema() {
     }
 }
 
-/// The CRD model check of provisioning_kubernetes.rs: pydantic drops unknown fields, so a
-/// field missing from the model's dump is not in the CRD.
-const CRD_CHECK: &str = r#"
-import sys, yaml
-from cloudcoil.models.prometheus_operator import v1
-def lost(a, b, at):
-    if isinstance(a, dict):
-        if not isinstance(b, dict):
-            return [at or "."]
-        out = []
-        for k, v in a.items():
-            out += [f"{at}.{k}"] if k not in b else lost(v, b[k], f"{at}.{k}")
-        return out
-    if isinstance(a, list):
-        if not isinstance(b, list) or len(a) != len(b):
-            return [at]
-        return [p for i, (x, y) in enumerate(zip(a, b)) for p in lost(x, y, f"{at}[{i}]")]
-    return [] if a == b else [f"{at} (read as {b!r})"]
-seen = bad = 0
-for path in sys.argv[1:]:
-    for doc in [d for d in yaml.safe_load_all(open(path)) if d]:
-        if doc.get("kind") != "ServiceMonitor":
-            continue
-        seen += 1
-        back = v1.ServiceMonitor.model_validate(doc).model_dump(by_alias=True, exclude_unset=True, mode="json")
-        unknown = lost(doc, back, "")
-        if unknown:
-            bad += 1
-            print(f"ERROR {path}: not in the CRD: {', '.join(unknown)}")
-print(f"{seen} checked, {bad} failed")
-sys.exit(1 if bad or not seen else 0)
-"#;
-
 #[test]
 fn the_servicemonitor_validates_against_the_prometheus_operator_crd() {
-    let out = Command::new(validator_python())
-        .args(["-c", CRD_CHECK])
-        .args(manifests())
-        .output()
-        .expect("running the CRD check (run `cargo xtask test` once to install its models)");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (ok, text) = crd_check(&manifests());
+    assert!(ok, "{text}");
     assert!(text.contains("1 checked, 0 failed"), "{text}");
 }

@@ -16,28 +16,15 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use integration_tests::harness::{target_dir, workspace_root};
-use serde::Deserialize;
+use integration_tests::harness::workspace_root;
+use integration_tests::manifests::{
+    crd_check, documents, documents_of, kubernetes_validate, one_of_kind,
+};
 use serde_json::{json, Value};
 
 fn kube_dir() -> PathBuf {
     workspace_root().join("provisioning/kubernetes")
-}
-
-/// Every document of a (multi-document) YAML file.
-fn documents(path: &Path) -> Vec<Value> {
-    let text =
-        fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    documents_of(&text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()))
-}
-
-fn documents_of(text: &str) -> Result<Vec<Value>, serde_yaml_ng::Error> {
-    serde_yaml_ng::Deserializer::from_str(text)
-        .map(Value::deserialize)
-        .filter(|d| !matches!(d, Ok(Value::Null)))
-        .collect()
 }
 
 /// Every manifest in provisioning/kubernetes, sorted.
@@ -53,10 +40,7 @@ fn manifests() -> Vec<PathBuf> {
 
 /// The one document of `kind` in `file`.
 fn object(file: &str, kind: &str) -> Value {
-    let docs = documents(&kube_dir().join(file));
-    let mut of_kind: Vec<Value> = docs.into_iter().filter(|d| d["kind"] == kind).collect();
-    assert_eq!(of_kind.len(), 1, "{file}: expected one {kind}");
-    of_kind.remove(0)
+    one_of_kind(&kube_dir().join(file), kind)
 }
 
 fn fail_on(errors: Vec<String>) {
@@ -620,100 +604,6 @@ fn the_datasource_configmap_carries_the_datasource_file_verbatim() {
 }
 
 // --- Validation with the Python validators -------------------------------------------------------
-
-/// A Python with kubernetes-validate and the prometheus-operator models.
-fn validator_python() -> PathBuf {
-    let python = std::env::var_os("KUBERNETES_VALIDATE_PYTHON")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("pyspark-venv/bin/python"));
-    let ok = Command::new(&python)
-        .args([
-            "-c",
-            "import kubernetes_validate, cloudcoil.models.prometheus_operator.v1",
-        ])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "{} cannot import kubernetes_validate and cloudcoil.models.prometheus_operator. Run \
-         `cargo xtask test` once: it installs them into <target>/pyspark-venv (or set \
-         KUBERNETES_VALIDATE_PYTHON to a Python that has them)",
-        python.display()
-    );
-    python
-}
-
-/// `kubernetes-validate --strict` on `files`: (success, output).
-fn kubernetes_validate(files: &[PathBuf]) -> (bool, String) {
-    let out = Command::new(validator_python())
-        .args(["-m", "kubernetes_validate", "--strict"])
-        .args(files)
-        .output()
-        .expect("running kubernetes_validate");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
-
-/// Validates PodMonitors and ServiceMonitors with the models generated from the CRDs. A field
-/// the model does not know is silently dropped by pydantic; comparing the document with the
-/// model's own dump finds it.
-const CRD_CHECK: &str = r#"
-import sys, yaml
-from cloudcoil.models.prometheus_operator import v1
-MODELS = {"PodMonitor": v1.PodMonitor, "ServiceMonitor": v1.ServiceMonitor}
-def lost(a, b, at):
-    if isinstance(a, dict):
-        if not isinstance(b, dict):
-            return [at or "."]
-        out = []
-        for k, v in a.items():
-            out += [f"{at}.{k}"] if k not in b else lost(v, b[k], f"{at}.{k}")
-        return out
-    if isinstance(a, list):
-        if not isinstance(b, list) or len(a) != len(b):
-            return [at]
-        return [p for i, (x, y) in enumerate(zip(a, b)) for p in lost(x, y, f"{at}[{i}]")]
-    return [] if a == b else [f"{at} (read as {b!r})"]
-bad = seen = 0
-for path in sys.argv[1:]:
-    with open(path) as f:
-        docs = [d for d in yaml.safe_load_all(f) if d]
-    for doc in docs:
-        if doc.get("kind") not in MODELS:
-            continue
-        seen += 1
-        name = f"{path}: {doc['kind']}/{doc.get('metadata', {}).get('name')}"
-        try:
-            model = MODELS[doc["kind"]].model_validate(doc)
-        except Exception as e:
-            print(f"ERROR {name}: {e}")
-            bad += 1
-            continue
-        back = model.model_dump(by_alias=True, exclude_unset=True, mode="json")
-        unknown = lost(doc, back, "")
-        if unknown:
-            print(f"ERROR {name}: not in the prometheus-operator CRD: {', '.join(unknown)}")
-            bad += 1
-        else:
-            print(f"OK {name}")
-print(f"{seen} checked, {bad} failed")
-sys.exit(1 if bad or not seen else 0)
-"#;
-
-fn crd_check(files: &[PathBuf]) -> (bool, String) {
-    let out = Command::new(validator_python())
-        .args(["-c", CRD_CHECK])
-        .args(files)
-        .output()
-        .expect("running the CRD check");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
 
 #[test]
 fn every_core_manifest_validates_against_the_kubernetes_schema() {

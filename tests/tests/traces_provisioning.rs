@@ -3,10 +3,9 @@
 //! the manifests validate against the Kubernetes schema.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use integration_tests::harness::{target_dir, workspace_root};
-use serde::Deserialize;
+use integration_tests::harness::workspace_root;
+use integration_tests::manifests;
 use serde_json::Value;
 use spark_traces::config::{Layer, Protocol};
 use spark_traces::convert::TracePer;
@@ -16,12 +15,7 @@ fn dir() -> PathBuf {
 }
 
 fn documents(name: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(dir().join(name)).unwrap();
-    serde_yaml_ng::Deserializer::from_str(&text)
-        .map(Value::deserialize)
-        .filter(|d| !matches!(d, Ok(Value::Null)))
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap()
+    manifests::documents(&dir().join(name))
 }
 
 fn object(kind: &str) -> Value {
@@ -113,31 +107,8 @@ fn the_deployment_runs_spark_traces_with_the_configmap() {
 
 #[test]
 fn the_manifests_validate_against_the_kubernetes_schema() {
-    let python = std::env::var_os("KUBERNETES_VALIDATE_PYTHON")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("pyspark-venv/bin/python"));
-    let ok = Command::new(&python)
-        .args(["-c", "import kubernetes_validate"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "{} cannot import kubernetes_validate: run `cargo xtask test` once (it installs it into \
-         <target>/pyspark-venv), or set KUBERNETES_VALIDATE_PYTHON",
-        python.display()
-    );
-    let out = Command::new(&python)
-        .args(["-m", "kubernetes_validate", "--strict"])
-        .arg(dir().join("deployment.yaml"))
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "kubernetes-validate --strict:\n{text}"
-    );
+    let (ok, text) = manifests::kubernetes_validate(&[dir().join("deployment.yaml")]);
+    assert!(ok, "kubernetes-validate --strict:\n{text}");
     for what in ["ConfigMap", "PersistentVolumeClaim", "Deployment"] {
         assert!(
             text.contains(what) || text.contains(&what.to_lowercase()),
