@@ -20,10 +20,11 @@ use crate::unit::Unit;
 /// assert_eq!(t.mode, "absolute");
 /// ```
 pub fn thresholds(base: &str, steps: &[(f64, &str)]) -> Thresholds {
-    let mut all = vec![ThresholdStep {
+    let mut all = Vec::with_capacity(steps.len() + 1);
+    all.push(ThresholdStep {
         color: base.to_string(),
         value: None,
-    }];
+    });
     all.extend(steps.iter().map(|(v, c)| ThresholdStep {
         color: c.to_string(),
         value: Some(*v),

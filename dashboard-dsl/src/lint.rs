@@ -350,7 +350,7 @@ struct Cx<'a> {
     link_labels: Vec<String>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     fn push(
         &mut self,
         place: &str,
@@ -370,8 +370,9 @@ impl Cx<'_> {
     }
 
     fn undeclared(&mut self, place: &str, query: Option<&str>, text: &str) {
-        for r in dashboard_promql::scan(text) {
-            if r.builtin || self.vars.contains_key(r.name.as_str()) {
+        // Borrowed names: this runs on every text of every panel.
+        for name in dashboard_promql::var_names(text) {
+            if dashboard_promql::is_builtin(name) || self.vars.contains_key(name) {
                 continue;
             }
             let declared: Vec<&str> = self.vars.keys().copied().collect();
@@ -379,7 +380,7 @@ impl Cx<'_> {
                 place,
                 query,
                 LintKind::UndeclaredVariable,
-                format!("variable `${}` is used but not declared", r.name),
+                format!("variable `${name}` is used but not declared"),
                 if declared.is_empty() {
                     "declare it in the dashboard's variables".into()
                 } else {
@@ -398,18 +399,18 @@ impl Cx<'_> {
 
     fn datasource(&mut self, place: &str, query: Option<&str>, ds: &DataSourceRef) {
         self.undeclared(place, query, &ds.uid);
-        let Some(r) = dashboard_promql::scan(&ds.uid).into_iter().next() else {
+        let Some(name) = dashboard_promql::var_names(&ds.uid).next() else {
             return;
         };
-        if let Some((VariableKind::Datasource, Some(plugin))) = self.vars.get(r.name.as_str()) {
+        if let Some((VariableKind::Datasource, Some(plugin))) = self.vars.get(name) {
             if *plugin != ds.kind && ds.kind != "datasource" {
                 self.push(
                     place,
                     query,
                     LintKind::DatasourceKindMismatch,
                     format!(
-                        "a {} query is attached to `${}`, which picks {plugin} datasources",
-                        ds.kind, r.name
+                        "a {} query is attached to `${name}`, which picks {plugin} datasources",
+                        ds.kind
                     ),
                     format!(
                         "use a datasource variable of type {}, or a {plugin} query",
@@ -434,11 +435,12 @@ impl Cx<'_> {
         } else {
             Vec::new()
         };
-        match self.checked.get(expr) {
+        // `checked` outlives `self`'s borrow: no copy of the labels.
+        let checked = self.checked;
+        match checked.get(expr) {
             Some(labels) => {
-                let labels = labels.clone();
-                self.legend(place, query, &labels, legend);
-                self.link_labels_kept(place, query, &labels, &link_labels);
+                self.legend(place, query, labels, legend);
+                self.link_labels_kept(place, query, labels, &link_labels);
             }
             // Parsing is most of the lint's cost; it is batched and spread over the cores
             // in `finish`.
@@ -645,9 +647,9 @@ impl Cx<'_> {
         }
     }
 
-    fn panel(&mut self, p: &Panel, ids: &mut BTreeMap<u32, String>) {
+    fn panel(&mut self, p: &'a Panel, ids: &mut BTreeMap<u32, &'a str>) {
         let place = format!("panel \"{}\" (id {})", p.title, p.id);
-        if let Some(first) = ids.insert(p.id, p.title.clone()) {
+        if let Some(first) = ids.insert(p.id, &p.title) {
             self.push(
                 &place,
                 None,

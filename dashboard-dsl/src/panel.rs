@@ -155,7 +155,8 @@ pub struct Panel<V> {
     size: Size,
     pin: Option<(u32, u32)>,
     errors: Vec<String>,
-    checked: Vec<(String, OutputLabels)>,
+    /// The labels `promql!` computed, by index into `targets`.
+    checked: Vec<(usize, OutputLabels)>,
 }
 
 /// A panel's size on the 24-column grid.
@@ -378,7 +379,7 @@ impl<V: Visualization> Panel<V> {
         K: DatasourceKind,
         Q: Query<Kind = K>,
     {
-        self.add_query(ds, query);
+        self.push_query(ds, query);
         self
     }
 
@@ -399,20 +400,29 @@ impl<V: Visualization> Panel<V> {
         K: DatasourceKind,
         Q: Query<Kind = K>,
     {
+        let index = self.push_query(ds, query);
+        QueryRef {
+            panel: self.key.clone(),
+            ref_id: self.targets[index].ref_id.clone(),
+        }
+    }
+
+    /// Adds the query and returns its index; `query` needs no handle, so it makes none.
+    fn push_query<K, Q>(&mut self, ds: &impl AsDatasource<K>, query: Q) -> usize
+    where
+        K: DatasourceKind,
+        Q: Query<Kind = K>,
+    {
         let (mut target, checked) = query.into_checked_target();
-        if let (Some(labels), Some(expr)) = (checked, &target.expr) {
-            self.checked.push((expr.clone(), labels));
+        if let (Some(labels), Some(_)) = (checked, &target.expr) {
+            self.checked.push((self.targets.len(), labels));
         }
         target.datasource = Some(ds.datasource_ref());
         if target.ref_id.is_empty() {
             target.ref_id = ref_letter(self.targets.len());
         }
-        let r = QueryRef {
-            panel: self.key.clone(),
-            ref_id: target.ref_id.clone(),
-        };
         self.targets.push(target);
-        r
+        self.targets.len() - 1
     }
 
     /// Override properties of the fields of one query of this panel. A handle from another
@@ -767,7 +777,8 @@ pub struct PanelSpec {
     pub(crate) size: Size,
     pub(crate) pin: Option<(u32, u32)>,
     pub(crate) errors: Vec<String>,
-    pub(crate) checked: Vec<(String, OutputLabels)>,
+    /// The labels `promql!` computed, by index into the model's targets.
+    pub(crate) checked: Vec<(usize, OutputLabels)>,
     pub(crate) model: model::Panel,
 }
 

@@ -239,7 +239,14 @@ impl<K: DatasourceKind> AsDatasource<K> for DatasourceVar<K> {
     fn datasource_ref(&self) -> DataSourceRef {
         DataSourceRef {
             kind: K::TYPE.to_string(),
-            uid: format!("${{{}}}", self.var.name),
+            // Sized up front: `format!` would grow the string twice, once per query.
+            uid: {
+                let mut uid = String::with_capacity(self.var.name.len() + 3);
+                uid.push_str("${");
+                uid.push_str(&self.var.name);
+                uid.push('}');
+                uid
+            },
         }
     }
 }

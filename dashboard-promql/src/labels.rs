@@ -61,10 +61,13 @@ impl OutputLabels {
     /// assert_eq!(by_executor.missing_from_legend("{{executor_id}} {{job}}"), ["job"]);
     /// ```
     pub fn missing_from_legend(&self, legend: &str) -> Vec<String> {
-        legend_labels(legend)
-            .into_iter()
-            .filter(|l| l != "__name__" && !self.may_contain(l))
-            .collect()
+        let mut missing: Vec<String> = Vec::new();
+        for l in legend_label_refs(legend) {
+            if l != "__name__" && !self.may_contain(l) && !missing.iter().any(|m| m == l) {
+                missing.push(l.to_string());
+            }
+        }
+        missing
     }
 
     fn none() -> Self {
@@ -384,19 +387,28 @@ fn absent_labels(matchers: &Matchers) -> OutputLabels {
 /// ```
 pub fn legend_labels(legend: &str) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
-    let mut rest = legend;
-    while let Some(open) = rest.find("{{") {
-        let after_open = &rest[open + 2..];
-        let Some(close) = after_open.find("}}") else {
-            break;
-        };
-        let label = after_open[..close].trim();
-        if !label.is_empty() && !labels.iter().any(|l| l == label) {
+    for label in legend_label_refs(legend) {
+        if !labels.iter().any(|l| l == label) {
             labels.push(label.to_string());
         }
-        rest = &after_open[close + 2..];
     }
     labels
+}
+
+/// Every `{{label}}` of a legend, borrowed, repeats included: [`legend_labels`] without
+/// allocating, for the lint's check of every query.
+fn legend_label_refs(legend: &str) -> impl Iterator<Item = &str> {
+    let mut rest = legend;
+    std::iter::from_fn(move || loop {
+        let open = rest.find("{{")?;
+        let after_open = &rest[open + 2..];
+        let close = after_open.find("}}")?;
+        let label = after_open[..close].trim();
+        rest = &after_open[close + 2..];
+        if !label.is_empty() {
+            return Some(label);
+        }
+    })
 }
 
 /// Labels used in `legend` that `expr` certainly cannot carry; empty means

@@ -32,7 +32,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabels};
 pub use names::{grouping_labels, metric_names};
 pub use promql_parser::parser::Expr;
-pub use scan::{is_builtin, rename, scan, VarRef};
+pub use scan::{is_builtin, rename, scan, var_names, VarRef};
 pub use substitute::{is_var_placeholder, substitute, VAR_PLACEHOLDER_PREFIX};
 pub use traceql::{parse_traceql, TraceQlError};
 

@@ -63,28 +63,44 @@ pub fn is_builtin(name: &str) -> bool {
 /// assert_eq!(names, ["app", "__rate_interval"]);
 /// ```
 pub fn scan(template: &str) -> Vec<VarRef> {
+    raw_refs(template).map(|r| r.to_ref(template)).collect()
+}
+
+/// The names of the variables `template` references, in order, borrowed from it: what
+/// [`scan`] finds, without allocating. The lint checks every text of every panel with it.
+///
+/// ```
+/// let names: Vec<&str> = dashboard_promql::var_names("x{a=~\"${app:regex}\"}[$__range] [[b]]").collect();
+/// assert_eq!(names, ["app", "__range", "b"]);
+/// ```
+pub fn var_names(template: &str) -> impl Iterator<Item = &str> {
+    raw_refs(template).map(move |r| &template[r.name])
+}
+
+fn raw_refs(template: &str) -> impl Iterator<Item = Raw> + '_ {
     let bytes = template.as_bytes();
-    let mut refs = Vec::new();
     let mut closing = ClosingBrace::default();
     let mut i = 0;
-    while i < bytes.len() {
-        let found = match bytes[i] {
-            b'$' => dollar_ref(template, i, &mut closing),
-            b'[' => bracket_ref(template, i),
-            _ => None,
-        };
-        match found {
-            Some(r) => {
-                i = r.range.end;
-                refs.push(r);
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let found = match bytes[i] {
+                b'$' => dollar_ref(template, i, &mut closing),
+                b'[' => bracket_ref(template, i),
+                _ => None,
+            };
+            match found {
+                Some(r) => {
+                    i = r.range.end;
+                    return Some(r);
+                }
+                // Every byte that can start a reference is ASCII, so stepping by
+                // one byte only ever lands inside a multi-byte char on bytes that
+                // can never match; ranges stay on char boundaries.
+                None => i += 1,
             }
-            // Every byte that can start a reference is ASCII, so stepping by
-            // one byte only ever lands inside a multi-byte char on bytes that
-            // can never match; ranges stay on char boundaries.
-            None => i += 1,
         }
-    }
-    refs
+        None
+    })
 }
 
 /// Rewrites the names of variable references, leaving the rest of the
@@ -171,29 +187,40 @@ impl ClosingBrace {
     }
 }
 
-fn make_ref(
-    template: &str,
-    start: usize,
+/// A reference as byte ranges of its template: found without allocating.
+struct Raw {
     name: Range<usize>,
     format: Option<Range<usize>>,
-    end: usize,
-) -> VarRef {
-    let name = template[name].to_string();
-    VarRef {
-        builtin: is_builtin(&name),
+    range: Range<usize>,
+}
+
+impl Raw {
+    fn to_ref(&self, template: &str) -> VarRef {
+        let name = template[self.name.clone()].to_string();
+        VarRef {
+            builtin: is_builtin(&name),
+            name,
+            format: self.format.clone().map(|f| template[f].to_string()),
+            range: self.range.clone(),
+        }
+    }
+}
+
+fn make_ref(start: usize, name: Range<usize>, format: Option<Range<usize>>, end: usize) -> Raw {
+    Raw {
         name,
-        format: format.map(|f| template[f].to_string()),
+        format,
         range: start..end,
     }
 }
 
 /// `$name`, `${name}`, `${name.field}`, `${name:fmt}`, `${name.field:fmt}`.
-fn dollar_ref(template: &str, start: usize, closing: &mut ClosingBrace) -> Option<VarRef> {
+fn dollar_ref(template: &str, start: usize, closing: &mut ClosingBrace) -> Option<Raw> {
     let bytes = template.as_bytes();
     if bytes.get(start + 1) != Some(&b'{') {
         let len = ident_len(bytes, start + 1);
         let name = start + 1..start + 1 + len;
-        return (len > 0).then(|| make_ref(template, start, name.clone(), None, name.end));
+        return (len > 0).then(|| make_ref(start, name.clone(), None, name.end));
     }
 
     let name_start = start + 2;
@@ -227,11 +254,11 @@ fn dollar_ref(template: &str, start: usize, closing: &mut ClosingBrace) -> Optio
         pos = close;
     }
 
-    (bytes.get(pos) == Some(&b'}')).then(|| make_ref(template, start, name, format, pos + 1))
+    (bytes.get(pos) == Some(&b'}')).then(|| make_ref(start, name, format, pos + 1))
 }
 
 /// `[[name]]` and `[[name:fmt]]`, Grafana's deprecated bracket syntax.
-fn bracket_ref(template: &str, start: usize) -> Option<VarRef> {
+fn bracket_ref(template: &str, start: usize) -> Option<Raw> {
     let bytes = template.as_bytes();
     if bytes.get(start + 1) != Some(&b'[') {
         return None;
@@ -257,7 +284,7 @@ fn bracket_ref(template: &str, start: usize) -> Option<VarRef> {
     }
     bytes[pos..]
         .starts_with(b"]]")
-        .then(|| make_ref(template, start, name, format, pos + 2))
+        .then(|| make_ref(start, name, format, pos + 2))
 }
 
 #[cfg(test)]
