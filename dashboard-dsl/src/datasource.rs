@@ -91,7 +91,7 @@ pub trait AsDatasource<K: DatasourceKind> {
 impl<K: DatasourceKind> AsDatasource<K> for Datasource<K> {
     fn datasource_ref(&self) -> DataSourceRef {
         DataSourceRef {
-            kind: K::TYPE.to_string(),
+            kind: K::TYPE.into(),
             uid: self.uid.clone(),
         }
     }

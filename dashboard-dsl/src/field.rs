@@ -10,7 +10,9 @@ use crate::model::{
 };
 use crate::unit::Unit;
 
-/// Threshold steps: a base colour, then a colour from each value upwards.
+/// Threshold steps: a base colour, then a colour from each value upwards. Colours are
+/// Grafana's names or `#rrggbb` literals; build [`ThresholdStep`]s yourself for colours
+/// computed at run time.
 ///
 /// ```
 /// use dashboard_dsl::field::thresholds;
@@ -19,14 +21,14 @@ use crate::unit::Unit;
 /// assert_eq!(t.steps[0].value, None);
 /// assert_eq!(t.mode, "absolute");
 /// ```
-pub fn thresholds(base: &str, steps: &[(f64, &str)]) -> Thresholds {
+pub fn thresholds(base: &'static str, steps: &[(f64, &'static str)]) -> Thresholds {
     let mut all = Vec::with_capacity(steps.len() + 1);
     all.push(ThresholdStep {
-        color: base.to_string(),
+        color: base.into(),
         value: None,
     });
     all.extend(steps.iter().map(|(v, c)| ThresholdStep {
-        color: c.to_string(),
+        color: (*c).into(),
         value: Some(*v),
     }));
     Thresholds {
@@ -40,7 +42,7 @@ pub fn thresholds(base: &str, steps: &[(f64, &str)]) -> Thresholds {
 /// ```
 /// assert_eq!(dashboard_dsl::field::percentage_thresholds("green", &[(80.0, "red")]).mode, "percentage");
 /// ```
-pub fn percentage_thresholds(base: &str, steps: &[(f64, &str)]) -> Thresholds {
+pub fn percentage_thresholds(base: &'static str, steps: &[(f64, &'static str)]) -> Thresholds {
     Thresholds {
         mode: "percentage".into(),
         ..thresholds(base, steps)

@@ -256,7 +256,7 @@ pub fn lint_complete(d: &DashboardModel) -> Vec<LintError> {
             Some(crate::model::PanelOptions::Heatmap(o)) => o.y_axis.unit.is_some(),
             _ => false,
         };
-        let numeric = THRESHOLDED.contains(&p.kind.as_str());
+        let numeric = THRESHOLDED.contains(&p.kind.as_ref());
         if (numeric || p.kind == "heatmap")
             && !heatmap_unit
             && defaults.and_then(|d| d.unit.as_ref()).is_none()

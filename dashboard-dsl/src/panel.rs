@@ -594,7 +594,7 @@ impl<V: Visualization> Panel<V> {
                 title: self.title,
                 transformations: self.transformations,
                 transparent: self.transparent.then_some(true),
-                kind: V::TYPE.to_string(),
+                kind: V::TYPE.into(),
             },
         }
     }

@@ -238,7 +238,7 @@ impl<K> IntoVariable for DatasourceVar<K> {
 impl<K: DatasourceKind> AsDatasource<K> for DatasourceVar<K> {
     fn datasource_ref(&self) -> DataSourceRef {
         DataSourceRef {
-            kind: K::TYPE.to_string(),
+            kind: K::TYPE.into(),
             // Sized up front: `format!` would grow the string twice, once per query.
             uid: {
                 let mut uid = String::with_capacity(self.var.name.len() + 3);
