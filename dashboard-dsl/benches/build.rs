@@ -5,6 +5,11 @@
 //! Run: `cargo bench -p dashboard-dsl --bench build`. A plain bench binary rather than
 //! criterion keeps the workspace's compile time down on 2-core machines; it reports the
 //! median of many runs after a warm-up.
+//!
+//! Times move with the machine's load; instruction counts do not. Each measured step is a
+//! function of its own (`dsl_macro`, `dsl_strings`, `serde_baseline`), so callgrind can count
+//! one of them alone:
+//! `valgrind --tool=callgrind --toggle-collect='build::dsl_macro' <bench binary>`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -83,6 +88,33 @@ fn measure(iterations: usize, mut f: impl FnMut()) -> Duration {
     )
 }
 
+/// Builds, lints and serialises the dashboard, queries written with `promql!`.
+#[inline(never)]
+fn dsl_macro() {
+    dsl(Queries::Macro);
+}
+
+/// The same with run-time query strings, which the lint parses.
+#[inline(never)]
+fn dsl_strings() {
+    dsl(Queries::Runtime);
+}
+
+fn dsl(queries: Queries) {
+    let built = black_box(dashboard(queries))
+        .build()
+        .expect("bench dashboard lints clean");
+    black_box(built.to_json());
+}
+
+/// serde_json pretty-printing the same JSON, as `to_json` writes it (with a final newline).
+#[inline(never)]
+fn serde_baseline(value: &serde_json::Value) {
+    let mut s = serde_json::to_string_pretty(black_box(value)).expect("serialises");
+    s.push('\n');
+    black_box(s);
+}
+
 fn main() {
     // `cargo test --benches` runs this too; one iteration is enough to prove it works.
     let iterations = if std::env::args().any(|a| a == "--bench") {
@@ -91,27 +123,15 @@ fn main() {
         1
     };
 
-    let run = |queries| {
-        measure(iterations, || {
-            let built = black_box(dashboard(queries))
-                .build()
-                .expect("bench dashboard lints clean");
-            black_box(built.to_json());
-        })
-    };
-    let with_macro = run(Queries::Macro);
-    let with_strings = run(Queries::Runtime);
+    let with_macro = measure(iterations, dsl_macro);
+    let with_strings = measure(iterations, dsl_strings);
 
     let json = dashboard(Queries::Macro)
         .build()
         .expect("lints clean")
         .to_json();
     let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    let baseline = measure(iterations, || {
-        let mut s = serde_json::to_string_pretty(black_box(&value)).expect("serialises");
-        s.push('\n');
-        black_box(s);
-    });
+    let baseline = measure(iterations, || serde_baseline(&value));
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
