@@ -14,8 +14,9 @@ use crate::common::{
     executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars, APP_SPANS,
 };
 use crate::panels::{
-    active_tasks_per_executor, any_failure, gc_share_of_task_time, no_level, shuffle_rate_query,
-    shuffle_skew, stage_skew_thresholds, task_duration_thresholds, Scope, Shuffle,
+    active_tasks_per_executor, any_failure, executor_skew_thresholds, gc_share_of_task_time,
+    no_level, shuffle_rate_query, shuffle_skew, stage_skew_thresholds, task_duration_thresholds,
+    Scope, Shuffle,
 };
 
 /// Panel keys: ids derive from them, so a key is never reused for another panel.
@@ -205,7 +206,7 @@ pub fn dashboard() -> Dashboard {
             executor = v.executor
         )).legend("{{executor_id}}").instant());
     let mut spread = panel::stat(Key::TaskSpread, "Tasks per executor: min, median, max")
-        .description("Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest. Max far above the median (2x and more) means the work is not spread evenly.")
+        .description("Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest, then the busiest over the median. That ratio turns orange at 2 and red at 4: the work is not spread evenly (skewed partitions, or too few of them).")
         .link(Recipe::DataSkew.link())
         .unit(Unit::Short)
         .decimals(0)
@@ -228,6 +229,20 @@ pub fn dashboard() -> Dashboard {
         app = v.app,
         executor = v.executor
     )).legend("max").instant());
+    let spread_ratio = spread.add_query(ds, PromQuery::new(promql!(
+        r#"max(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))
+  / (quantile(0.5, sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)) > 0)"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("max/median").instant());
+    // Counts have no bad level; their ratio does: the data-skew recipe's 2x.
+    let spread = spread.override_query(
+        &spread_ratio,
+        [
+            FieldProp::Decimals(2),
+            FieldProp::Thresholds(executor_skew_thresholds()),
+        ],
+    );
 
     // --- Bottleneck indicators ----------------------------------------------------------
     let gc_share = gc_share_of_task_time(Key::GcShare, scope)
