@@ -76,23 +76,10 @@ pub fn relative_path(d: &BuiltDashboard) -> PathBuf {
 
 /// Every `.<ext>` file below `dir`, relative to it.
 pub fn existing_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
     if !dir.exists() {
-        return Ok(out);
+        return Ok(Vec::new());
     }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                out.push(path.strip_prefix(dir).expect("below dir").to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    Ok(dashboard_sync::local::files_below(dir, ext)?)
 }
 
 /// `dashboards build` in the JSON format (what the diff tests call).
