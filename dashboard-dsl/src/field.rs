@@ -188,6 +188,8 @@ pub enum FieldProp {
     Hidden,
     /// Thresholds.
     Thresholds(Thresholds),
+    /// In a table, colour the cell's background from the thresholds.
+    CellColor,
 }
 
 impl FieldProp {
@@ -214,6 +216,10 @@ impl FieldProp {
             FieldProp::Thresholds(t) => (
                 "thresholds",
                 serde_json::to_value(t).expect("thresholds serialise"),
+            ),
+            FieldProp::CellColor => (
+                "custom.cellOptions",
+                json!({"mode": "basic", "type": "color-background"}),
             ),
         };
         OverrideProperty {

@@ -480,6 +480,29 @@ impl<V: Visualization> Panel<V> {
         self
     }
 
+    /// Convert these fields to numbers (Grafana's `convertFieldType`), for sources that send
+    /// numbers as text: Tempo's span tables hold every selected attribute as a string, so
+    /// without this they sort as text and thresholds never apply.
+    ///
+    /// ```
+    /// let spec = dashboard_dsl::panel::table("spans", "Spans")
+    ///     .convert_to_numbers(&["spark.stage.skew_ratio"])
+    ///     .into_spec();
+    /// let t = &spec.model().transformations[0];
+    /// assert_eq!(t.id, "convertFieldType");
+    /// assert_eq!(t.options["conversions"][0]["destinationType"], "number");
+    /// ```
+    pub fn convert_to_numbers(self, fields: &[&str]) -> Self {
+        let conversions: Vec<serde_json::Value> = fields
+            .iter()
+            .map(|f| serde_json::json!({"destinationType": "number", "targetField": f}))
+            .collect();
+        self.transform(
+            "convertFieldType",
+            serde_json::json!({"conversions": conversions, "fields": {}}),
+        )
+    }
+
     /// A data transformation, such as `organize` or `merge`, with its options.
     pub fn transform(mut self, id: &str, options: serde_json::Value) -> Self {
         self.transformations.push(Transformation {

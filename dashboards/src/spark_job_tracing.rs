@@ -4,8 +4,10 @@
 
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
 use dashboard_dsl::link::{DashLink, PanelLink};
-use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, StatTextMode, Tooltip};
-use dashboard_dsl::panel;
+use dashboard_dsl::options::{
+    BarGaugeDisplayMode, Calc, Legend, StatTextMode, TableOptions, Tooltip,
+};
+use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::{JaegerQuery, PromQuery, TempoQuery};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey};
@@ -47,6 +49,46 @@ pub enum Key {
     JobStageTimeline,
     SkewedStageSpans,
     FailedSpans,
+}
+
+/// Numeric span attributes the trace tables select. Tempo's span tables hold every
+/// selected attribute as text; converted, they sort as numbers and take thresholds.
+const SPAN_NUMBERS: [&str; 9] = [
+    "spark.job.id",
+    "spark.stage.id",
+    "spark.stage.attempt",
+    "spark.task.id",
+    "spark.stage.task_duration.p50_ms",
+    "spark.stage.task_duration.max_ms",
+    "spark.stage.skew_ratio",
+    "spark.stage.task_count",
+    "spark.stage.shuffle_read_bytes",
+];
+
+/// The columns of a span table: numbers as numbers, task durations in ms, shuffle in bytes,
+/// and the skew ratio's cell coloured at Dr. Elephant's tiers (2, 4, 8). Span durations keep
+/// the unit Tempo gives them.
+fn span_columns(table: Panel<TableOptions>) -> Panel<TableOptions> {
+    table
+        .convert_to_numbers(&SPAN_NUMBERS)
+        .unit(Unit::NoUnit)
+        .thresholds(no_level())
+        .override_regex(
+            r"spark\.stage\.task_duration\..*_ms",
+            [FieldProp::Unit(Unit::Milliseconds)],
+        )
+        .override_field(
+            "spark.stage.shuffle_read_bytes",
+            [FieldProp::Unit(Unit::BytesIEC)],
+        )
+        .override_field(
+            "spark.stage.skew_ratio",
+            [
+                FieldProp::Decimals(1),
+                FieldProp::Thresholds(stage_skew_thresholds()),
+                FieldProp::CellColor,
+            ],
+        )
 }
 
 /// Builds the dashboard.
@@ -327,7 +369,7 @@ pub fn dashboard() -> Dashboard {
             "Open in the trace panel",
             &format!("/d/{}?${{__url_time_range}}&${{__all_variables}}&var-trace_id=${{__value.raw}}", crate::common::TRACING_UID),
         ))
-        .unit(Unit::Milliseconds)
+        .unit(Unit::NoUnit)
         .thresholds(no_level())
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(APP_SPANS).limit(50));
@@ -361,34 +403,28 @@ pub fn dashboard() -> Dashboard {
     let timeline = timeline
         .override_query(&jobs, [FieldProp::DisplayName("job".into())])
         .override_query(&stages, [FieldProp::DisplayName("stage".into())]);
-    let job_stage_spans = panel::table(Key::JobStageSpans, "Job and stage spans")
+    let job_stage_spans = span_columns(panel::table(Key::JobStageSpans, "Job and stage spans"))
         .description("The application's job and stage spans with their durations, slowest first: the stage at the top is where the time went. Stage rows carry the median and slowest task (ms) and the skew ratio (max/median; above 4 expect stragglers); attempts above 0 are retries after a failure. Click a row for the application's trace.")
         .link(Recipe::SlowJobs.link())
         .data_link(open_app_trace.clone())
         .sort_by("Duration", true)
-        .unit(Unit::Milliseconds)
-        .thresholds(no_level())
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && (name="spark.job" || name="spark.stage")} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.status, span.spark.stage.task_duration.p50_ms, span.spark.stage.task_duration.max_ms, span.spark.stage.skew_ratio)"#,
         ).spans(200).limit(50));
-    let skewed = panel::table(Key::SkewedStageSpans, "Skewed stages (from spans)")
-        .description("Stage attempts whose slowest task took more than twice the median task (spark.stage.skew_ratio > 2), longest first, with the quantiles over every task of the stage (sampled out or not). Skew of 4 and more is worth a fix: see the recipe. Click a row for the application's trace.")
+    let skewed = span_columns(panel::table(Key::SkewedStageSpans, "Skewed stages (from spans)"))
+        .description("Stage attempts whose slowest task took more than twice the median task (spark.stage.skew_ratio > 2), most skewed first, with the quantiles over every task of the stage (sampled out or not). The ratio's cell turns yellow from 2, orange from 4 and red from 8; 4 and more is worth a fix: see the recipe. Click a row for the application's trace.")
         .link(Recipe::DataSkew.link())
         .data_link(open_app_trace.clone())
-        .sort_by("Duration", true)
-        .unit(Unit::Milliseconds)
-        .thresholds(no_level())
+        .sort_by("spark.stage.skew_ratio", true)
         .size(12, 8)
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && name="spark.stage" && span.spark.stage.skew_ratio > 2} | select(span.spark.stage.id, span.spark.stage.attempt, span.spark.stage.skew_ratio, span.spark.stage.task_duration.p50_ms, span.spark.stage.task_duration.max_ms, span.spark.stage.task_count, span.spark.stage.shuffle_read_bytes)"#,
         ).spans(100).limit(50));
-    let failed = panel::table(Key::FailedSpans, "Failed jobs, stages and tasks (from spans)")
+    let failed = span_columns(panel::table(Key::FailedSpans, "Failed jobs, stages and tasks (from spans)"))
         .description("Spans with an error status: failed SQL executions, jobs, stage attempts (fetch failures retry whole stages) and task attempts, with the failure reason. Failed tasks are exported whatever the sampling ratio. Click a row for the application's trace.")
         .link(Recipe::Shuffle.link())
         .data_link(open_app_trace)
-        .unit(Unit::Milliseconds)
-        .thresholds(no_level())
         .size(12, 8)
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && status = error} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.task.id, span.spark.executor.id, span.spark.failure_reason)"#,
@@ -398,7 +434,7 @@ pub fn dashboard() -> Dashboard {
             "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
         )
         .link(Recipe::Stack.link())
-        .unit(Unit::Milliseconds)
+        .unit(Unit::NoUnit)
         .thresholds(no_level())
         .size(24, 8)
         .query(

@@ -17,12 +17,24 @@ use traces_support::*;
 /// Span and resource attribute names spark-traces emits, over the fixture (both grouping
 /// modes) and a log with a retried stage.
 fn emitted() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let (names, span_attrs, resource_attrs, _) = emitted_with_numbers();
+    (names, span_attrs, resource_attrs)
+}
+
+/// [`emitted`], and which span attributes carry numbers (ints or floats).
+fn emitted_with_numbers() -> (
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let retry = dir.path().join("app-retry");
     write_log(&retry, &retry_log("app-retry", 3));
     let mut span_attrs = BTreeSet::new();
     let mut names_seen = BTreeSet::new();
     let mut resource_attrs = BTreeSet::new();
+    let mut numeric = BTreeSet::new();
     for trace_per in [TracePer::Application, TracePer::Sql] {
         let opts = ConvertOptions {
             trace_per,
@@ -40,6 +52,9 @@ fn emitted() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
                         s.name
                     );
                     span_attrs.insert(k.to_string());
+                    if matches!(v, AttrValue::Int(_) | AttrValue::F64(_)) {
+                        numeric.insert(k.to_string());
+                    }
                 }
             }
             let r = resource(
@@ -52,7 +67,7 @@ fn emitted() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
             resource_attrs.extend(r.attributes.into_iter().map(|kv| kv.key));
         }
     }
-    (names_seen, span_attrs, resource_attrs)
+    (names_seen, span_attrs, resource_attrs, numeric)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -314,4 +329,62 @@ fn per_stage_metric_panels_link_to_their_stage_span() {
             );
         }
     }
+}
+
+#[test]
+fn span_tables_convert_every_numeric_attribute_they_select() {
+    // Grafana's Tempo datasource types every selected attribute as a string; a numeric one
+    // left unconverted sorts as text ("10" before "9") and never takes thresholds.
+    let (_, _, _, numeric) = emitted_with_numbers();
+    assert!(numeric.contains("spark.stage.skew_ratio"), "{numeric:?}");
+    let mut tables = 0;
+    for d in dashboards::all() {
+        let json: Value = serde_json::from_str(&d.build().unwrap().to_json()).unwrap();
+        for p in json["panels"].as_array().unwrap() {
+            let Some(query) = p["targets"][0]["query"].as_str() else {
+                continue;
+            };
+            if p["type"] != "table" {
+                continue;
+            }
+            let Some(select) = query.split("| select(").nth(1) else {
+                continue;
+            };
+            tables += 1;
+            let converted: Vec<&str> = p["transformations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t["id"] == "convertFieldType")
+                .flat_map(|t| t["options"]["conversions"].as_array().unwrap())
+                .filter(|c| c["destinationType"] == "number")
+                .filter_map(|c| c["targetField"].as_str())
+                .collect();
+            for attr in select.trim_end_matches(')').split(',') {
+                let attr = attr.trim().trim_start_matches("span.");
+                if numeric.contains(attr) {
+                    assert!(
+                        converted.contains(&attr),
+                        "{} › {}: selects numeric {attr} without converting it; has {converted:?}",
+                        json["uid"],
+                        p["title"]
+                    );
+                }
+            }
+            // A table sorted by an attribute sorts by a converted one.
+            for s in p["options"]["sortBy"].as_array().into_iter().flatten() {
+                let column = s["displayName"].as_str().unwrap();
+                assert!(
+                    column == "Duration" || converted.contains(&column),
+                    "{} › {}: sorted by {column}, which stays text",
+                    json["uid"],
+                    p["title"]
+                );
+            }
+        }
+    }
+    assert!(
+        tables >= 3,
+        "only {tables} span tables with select(...) found"
+    );
 }
