@@ -28,6 +28,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The Graphite plaintext listener (TCP).
     pub graphite_listen: SocketAddr,
+    /// Also take Graphite lines over UDP, on the same address and port as TCP
+    /// (`spark.metrics.conf.*.sink.graphite.protocol=udp`).
+    pub graphite_udp: bool,
     /// Driver UIs and History Servers to poll.
     pub rest_targets: Vec<String>,
     /// A file with more targets, one URL per line, re-read every poll interval.
@@ -49,6 +52,7 @@ impl Default for Config {
         Self {
             listen: ([0, 0, 0, 0], 9188).into(),
             graphite_listen: ([0, 0, 0, 0], 2003).into(),
+            graphite_udp: true,
             rest_targets: Vec::new(),
             targets_file: None,
             poller: PollerConfig::default(),
@@ -79,6 +83,16 @@ pub struct Args {
         default_value = "0.0.0.0:2003"
     )]
     pub graphite_listen: SocketAddr,
+
+    /// Also accept Graphite lines over UDP on the same address and port, for GraphiteSinks
+    /// configured with `protocol=udp` (one line a datagram). `false` listens on TCP only.
+    #[arg(
+        long,
+        env = "SPARK_EXPORTER_GRAPHITE_UDP",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub graphite_udp: bool,
 
     /// A running driver's UI to poll, e.g. http://driver-svc:4040 (repeat, or comma-separate
     /// in the environment variable).
@@ -254,6 +268,7 @@ impl Args {
         Ok(Config {
             listen: self.listen,
             graphite_listen: self.graphite_listen,
+            graphite_udp: self.graphite_udp,
             rest_targets: targets,
             targets_file: self.targets_file,
             poller: PollerConfig {

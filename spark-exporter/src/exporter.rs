@@ -2,7 +2,7 @@
 //! HTTP server.
 
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -24,6 +24,15 @@ pub enum StartError {
     #[error("cannot listen for Graphite on {addr}: {source} (is another process on that port? set --graphite-listen)")]
     GraphiteBind {
         /// `--graphite-listen`.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The Graphite UDP port cannot be bound.
+    #[error("cannot listen for Graphite over UDP on {addr}: {source} (is another process on that port? set --graphite-udp false to take TCP only)")]
+    GraphiteUdpBind {
+        /// The TCP listener's address, which UDP shares.
         addr: SocketAddr,
         /// Why.
         #[source]
@@ -63,6 +72,7 @@ pub enum StartError {
 /// ```
 pub struct Running {
     graphite_addr: SocketAddr,
+    graphite_udp_addr: Option<SocketAddr>,
     http_addr: SocketAddr,
     shutdown: Arc<Shutdown>,
     threads: Vec<JoinHandle<()>>,
@@ -87,6 +97,21 @@ impl Exporter {
         })?;
         let graphite_addr = graphite.local_addr().map_err(StartError::Thread)?;
         let http_addr = http.local_addr().map_err(StartError::Thread)?;
+        // The TCP listener's port, so that `--graphite-listen 0.0.0.0:0` gives both one port.
+        let graphite_udp = if config.graphite_udp {
+            Some(
+                UdpSocket::bind(graphite_addr).map_err(|source| StartError::GraphiteUdpBind {
+                    addr: graphite_addr,
+                    source,
+                })?,
+            )
+        } else {
+            None
+        };
+        let graphite_udp_addr = match &graphite_udp {
+            Some(u) => Some(u.local_addr().map_err(StartError::Thread)?),
+            None => None,
+        };
 
         let shutdown = Arc::new(Shutdown::new());
         let metrics = Arc::new(SelfMetrics::default());
@@ -179,6 +204,9 @@ impl Exporter {
             );
         }
 
+        if let Some(udp) = graphite_udp {
+            threads.push(listener::spawn_udp(udp, shared.clone()).map_err(StartError::Thread)?);
+        }
         threads.push(
             listener::spawn(
                 graphite,
@@ -215,6 +243,7 @@ impl Exporter {
 
         Ok(Running {
             graphite_addr,
+            graphite_udp_addr,
             http_addr,
             shutdown,
             threads,
@@ -323,6 +352,11 @@ impl Running {
     /// Where the Graphite listener listens (the port is the real one with `:0`).
     pub fn graphite_addr(&self) -> SocketAddr {
         self.graphite_addr
+    }
+
+    /// Where Graphite lines are taken over UDP, unless `graphite_udp` is off.
+    pub fn graphite_udp_addr(&self) -> Option<SocketAddr> {
+        self.graphite_udp_addr
     }
 
     /// Where `/metrics` is served.

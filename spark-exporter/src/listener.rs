@@ -1,4 +1,6 @@
-//! The Graphite plaintext listener: TCP, one thread per connection.
+//! The Graphite plaintext listener: TCP, one thread per connection, and UDP, one thread
+//! for every datagram (Dropwizard's `GraphiteUDP`, behind Spark's GraphiteSink with
+//! `protocol=udp`, sends a line a datagram).
 //!
 //! Each connection reads into a 64 KiB buffer, parses the complete lines of every read
 //! outside any lock, then applies them to the store under one lock. A line longer than
@@ -8,7 +10,7 @@
 //! connection applies what it has read and closes within about a second.
 
 use std::io::{self, Read};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -89,6 +91,29 @@ pub fn spawn(
             }
             for w in workers {
                 let _ = w.join();
+            }
+        })
+}
+
+/// Takes datagrams until shutdown; returns the thread. A datagram holds whole lines (the last
+/// may lack its newline); a line never spans two datagrams.
+pub fn spawn_udp(socket: UdpSocket, shared: Shared) -> io::Result<JoinHandle<()>> {
+    socket.set_read_timeout(Some(POLL))?;
+    thread::Builder::new()
+        .name("graphite-udp".into())
+        .spawn(move || {
+            let mut reader = LineReader::new();
+            // The largest UDP payload: nothing a sender can put in one datagram is cut.
+            let mut buf = vec![0u8; 65_536];
+            while !shared.shutdown.is_triggered() {
+                // Errors are timeouts, which let the loop see shutdown, or concern one
+                // datagram (ICMP errors surface here on some platforms), not the socket.
+                if let Ok((n, from)) = socket.recv_from(&mut buf) {
+                    shared.metrics.datagrams_received.fetch_add(1, Relaxed);
+                    let peer = Some(from.ip());
+                    reader.feed(&buf[..n], &shared, peer);
+                    reader.finish(&shared, peer);
+                }
             }
         })
 }

@@ -28,6 +28,8 @@ pub struct SelfMetrics {
     pub connections_rejected: AtomicU64,
     /// Graphite connections open now.
     pub connections_open: AtomicU64,
+    /// Graphite datagrams taken over UDP.
+    pub datagrams_received: AtomicU64,
     /// Series removed because no line updated them for the TTL.
     pub series_expired: AtomicU64,
     /// `/metrics` requests answered.
@@ -62,7 +64,7 @@ impl SelfMetrics {
         counter(
             out,
             "spark_exporter_graphite_lines_received_total",
-            "Lines read from Graphite connections.",
+            "Lines read from Graphite connections and datagrams.",
             &self.lines_received,
         );
         counter(
@@ -91,6 +93,12 @@ impl SelfMetrics {
             "spark_exporter_graphite_connections_rejected_total",
             "Graphite connections closed at once because --max-connections were open.",
             &self.connections_rejected,
+        );
+        counter(
+            out,
+            "spark_exporter_graphite_udp_datagrams_received_total",
+            "Graphite datagrams taken over UDP (a GraphiteSink with protocol=udp sends one a line).",
+            &self.datagrams_received,
         );
         out.family(
             "spark_exporter_graphite_connections_open",

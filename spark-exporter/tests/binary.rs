@@ -593,4 +593,107 @@ fn configuration_mistakes_exit_2_with_what_to_fix() {
             && err.contains("set --graphite-listen"),
         "{err}"
     );
+
+    // A UDP port taken on the Graphite address says how to do without UDP.
+    let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spark-exporter"))
+        .args(["--graphite-listen", &addr, "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen for Graphite over UDP on {addr}"))
+            && err.contains("set --graphite-udp false"),
+        "{err}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spark-exporter"))
+        .args(["--graphite-udp", "sometimes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--graphite-udp"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Sends `lines` as Dropwizard's GraphiteUDP does: one line a datagram. Paced, so that the
+/// loopback socket buffer never overflows (UDP drops what does not fit).
+fn send_udp(to: &str, lines: &[&str]) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for (i, line) in lines.iter().enumerate() {
+        socket.send_to(format!("{line}\n").as_bytes(), to).unwrap();
+        if i % 50 == 49 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+#[test]
+fn graphite_over_udp_one_line_a_datagram() {
+    let recording = String::from_utf8(graphite_lines()).unwrap();
+    // Executor 0's reports, in the order the sink sent them.
+    let lines: Vec<&str> = recording
+        .lines()
+        .filter(|l| l.starts_with("gprobe.0.executor."))
+        .collect();
+    assert!(lines.len() > 100, "{} lines", lines.len());
+
+    let exporter = ExporterProcess::start(&[]);
+    send_udp(&exporter.graphite, &lines);
+    let n = lines.len() as f64;
+    let m = exporter.wait_for("every datagram", WAIT, |m| {
+        value(m, "spark_exporter_graphite_udp_datagrams_received_total") == Some(n)
+    });
+    assert_eq!(
+        value(&m, "spark_exporter_graphite_lines_parsed_total"),
+        Some(n)
+    );
+    // The same values as over TCP (see the test above): the last report wins.
+    let ex0 = r#"{namespace="gprobe",executor_id="0"}"#;
+    assert_eq!(
+        value(&m, &format!("spark_executor_cpu_seconds_total{ex0}")),
+        Some(2.782972122)
+    );
+    assert_eq!(
+        value(&m, &format!("spark_executor_run_seconds_total{ex0}")),
+        Some(6.842)
+    );
+    // A datagram without its final newline is still a whole line.
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .send_to(
+            b"gprobe.7.executor.runTime.count 5000 1",
+            &exporter.graphite,
+        )
+        .unwrap();
+    exporter.wait_for("the line without a newline", WAIT, |m| {
+        value(
+            m,
+            r#"spark_executor_run_seconds_total{namespace="gprobe",executor_id="7"}"#,
+        ) == Some(5.0)
+    });
+}
+
+#[test]
+fn graphite_udp_can_be_turned_off() {
+    let exporter = ExporterProcess::start(&["--graphite-udp", "false"]);
+    send_udp(
+        &exporter.graphite,
+        &["gprobe.0.executor.runTime.count 1000 1"],
+    );
+    // Give a datagram time to arrive, then check over TCP that the exporter is listening.
+    std::thread::sleep(Duration::from_millis(300));
+    exporter.send(b"gprobe.1.executor.runTime.count 2000 1\n");
+    let m = exporter.wait_for("the TCP line", WAIT, |m| {
+        value(m, "spark_exporter_graphite_lines_parsed_total") == Some(1.0)
+    });
+    assert_eq!(
+        value(&m, "spark_exporter_graphite_udp_datagrams_received_total"),
+        Some(0.0)
+    );
+    assert!(!m.contains(r#"executor_id="0""#), "{m}");
 }

@@ -141,6 +141,20 @@ fn the_manifests_agree_with_each_other_the_spark_conf_and_prometheus_yml() {
         a.rsplit(':').next().unwrap().parse().unwrap()
     };
     assert_eq!(arg_port("--graphite-listen"), container_ports["graphite"]);
+    // UDP on the same port: the exporter binds both at --graphite-listen.
+    assert_eq!(container_ports["graphite-udp"], container_ports["graphite"]);
+    assert_eq!(service_ports["graphite-udp"], service_ports["graphite"]);
+    let protocol = |list: &Value, name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["protocol"].as_str().unwrap().to_string())
+    };
+    for list in [&container["ports"], &service["spec"]["ports"]] {
+        assert_eq!(protocol(list, "graphite").as_deref(), Some("TCP"));
+        assert_eq!(protocol(list, "graphite-udp").as_deref(), Some("UDP"));
+    }
     assert_eq!(arg_port("--listen"), container_ports["metrics"]);
     // Probes on the metrics port.
     for probe in ["readinessProbe", "livenessProbe"] {
