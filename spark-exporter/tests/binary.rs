@@ -579,30 +579,26 @@ fn configuration_mistakes_exit_2_with_what_to_fix() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("\"soon\" is not a duration like 500ms, 15s, 10m, 1h or 7d"));
 
-    // A taken port says which flag to change.
+    // A taken port says which flag to change: TCP, then UDP on the Graphite address.
+    let start_on = |addr: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spark-exporter"))
+            .args(["--graphite-listen", addr, "--listen", "127.0.0.1:0"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spark-exporter"))
-        .args(["--graphite-listen", &addr, "--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = start_on(&addr);
     assert!(
         err.contains(&format!("cannot listen for Graphite on {addr}"))
             && err.contains("set --graphite-listen"),
         "{err}"
     );
-
-    // A UDP port taken on the Graphite address says how to do without UDP.
     let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spark-exporter"))
-        .args(["--graphite-listen", &addr, "--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = start_on(&addr);
     assert!(
         err.contains(&format!("cannot listen for Graphite over UDP on {addr}"))
             && err.contains("set --graphite-udp false"),
