@@ -327,14 +327,24 @@ fn render(
     metrics: &SelfMetrics,
 ) -> String {
     let mut out = Exposition::with_capacity(64 * 1024);
-    let (series, limit, conflicts) = {
+    // The line counters are read under the store's lock: a connection applies its lines under
+    // the lock and counts them after, so counters read here never include a line the store
+    // below does not have yet. (Read after the lock, they could: a scrape would then show
+    // "all lines received" next to series from before the last batch.)
+    let mut own = Exposition::with_capacity(8 * 1024);
+    {
         let dir = directory.read().unwrap_or_else(|e| e.into_inner());
         let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
         store.render(&dir, &mut out);
-        (store.series(), store.limits().max_series, store.conflicts())
-    };
+        metrics.render(
+            &mut own,
+            store.series(),
+            store.limits().max_series,
+            store.conflicts(),
+        );
+    }
     rest.render(&mut out);
-    metrics.render(&mut out, series, limit, conflicts);
+    out.raw(&own.finish());
     out.family(
         "spark_exporter_build_info",
         "The exporter's version.",

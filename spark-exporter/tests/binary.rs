@@ -136,16 +136,20 @@ fn rest_poller_exports_stage_quantiles_skew_jobs_and_labels_graphite_series() {
         .unwrap()
         .replace("gprobe.", "sparkci.");
     exporter.send(lines.as_bytes());
-    let m = exporter.wait_for("stage series and labelled executors", WAIT, |m| {
-        m.contains("spark_stage_task_duration_seconds{")
-            && m.contains("application_name=\"spark-metrics-probe\",namespace=\"sparkci\"")
-            && value(m, "spark_exporter_graphite_lines_received_total") == Some(12468.0)
-    });
-    assert_valid_exposition(&m);
     let app = format!(
         r#"application_id="{}",application_name="spark-metrics-probe""#,
         spark.app_id
     );
+    // Everything the assertions below read: the poller summarises stages over several
+    // polls (at most --max-summaries-per-poll each), so wait for the last of them.
+    let m = exporter.wait_for("stage series, jobs and labelled executors", WAIT, |m| {
+        m.contains(&format!(
+            r#"spark_stage_task_duration_seconds{{{app},stage_id="28",attempt_id="0",quantile="1"}}"#
+        )) && m.contains(&format!(r#"spark_job_tasks{{{app},job_id="13",state="completed"}}"#))
+            && m.contains("application_name=\"spark-metrics-probe\",namespace=\"sparkci\"")
+            && value(m, "spark_exporter_graphite_lines_received_total") == Some(12468.0)
+    });
+    assert_valid_exposition(&m);
     // Graphite series carry the application the namespace belongs to (environment:
     // spark.metrics.namespace=sparkci).
     assert!(m.contains(&format!(r#"spark_executor_cpu_seconds_total{{{app},namespace="sparkci",executor_id="0"}} 2.782972122"#)), "{m}");
