@@ -7,15 +7,16 @@
 //!   missing and running as root);
 //! - Java 17 or newer (checked; pyspark starts its JVMs with it);
 //! - a Python virtualenv with pyspark [`PYSPARK_VERSION`] in `<target dir>/pyspark-venv`
-//!   (created when missing or broken);
+//!   (created when missing or broken), and one with pyspark [`PYSPARK_35_VERSION`] in
+//!   `<target dir>/pyspark35-venv`: the dashboards are validated against both;
 //! - in the same virtualenv, the Kubernetes manifest validators of the provisioning tests:
 //!   `kubernetes-validate` [`KUBERNETES_VALIDATE_VERSION`] (ships the Kubernetes JSON
 //!   schemas, works offline) and `cloudcoil-models-prometheus-operator`
 //!   [`PROMETHEUS_OPERATOR_MODELS_VERSION`] (models generated from the prometheus-operator
 //!   CRDs, for PodMonitor and ServiceMonitor).
 //!
-//! It exports `PROMETHEUS_BIN`, `PROMTOOL_BIN`, `SPARK_DASHBOARDS_PYTHON` and
-//! `KUBERNETES_VALIDATE_PYTHON` to the tests.
+//! It exports `PROMETHEUS_BIN`, `PROMTOOL_BIN`, `SPARK_DASHBOARDS_PYTHON`,
+//! `SPARK_DASHBOARDS_PYTHON_35` and `KUBERNETES_VALIDATE_PYTHON` to the tests.
 //! A plain `cargo test` afterwards finds the same locations by default. Each variable set
 //! by the caller is respected (and checked) instead.
 
@@ -28,6 +29,9 @@ use anyhow::{bail, Context, Result};
 /// The pyspark the harness runs; the fixtures in `../shared/fixtures/spark` were recorded
 /// with it.
 pub const PYSPARK_VERSION: &str = "4.3.0";
+
+/// The Spark 3.5 the dashboards are also validated against (the oldest line they support).
+pub const PYSPARK_35_VERSION: &str = "3.5.9";
 
 /// The `kubernetes-validate` the provisioning tests check Kubernetes manifests with.
 pub const KUBERNETES_VALIDATE_VERSION: &str = "1.37.0";
@@ -64,12 +68,18 @@ pub fn run(args: &TestArgs) -> Result<ExitCode> {
 fn prepare() -> Result<Vec<(&'static str, OsString)>> {
     let (prometheus, promtool) = prometheus_binaries()?;
     check_java()?;
-    let python = pyspark_python()?;
+    let python = pyspark_python("SPARK_DASHBOARDS_PYTHON", "pyspark-venv", PYSPARK_VERSION)?;
+    let python_35 = pyspark_python(
+        "SPARK_DASHBOARDS_PYTHON_35",
+        "pyspark35-venv",
+        PYSPARK_35_VERSION,
+    )?;
     let kube_python = kubernetes_validate_python(&python)?;
     Ok(vec![
         ("PROMETHEUS_BIN", prometheus.into_os_string()),
         ("PROMTOOL_BIN", promtool.into_os_string()),
         ("SPARK_DASHBOARDS_PYTHON", python.into_os_string()),
+        ("SPARK_DASHBOARDS_PYTHON_35", python_35.into_os_string()),
         ("KUBERNETES_VALIDATE_PYTHON", kube_python.into_os_string()),
     ])
 }
@@ -212,35 +222,29 @@ fn check_java() -> Result<()> {
 
 // ---------------------------------------------------------------- pyspark
 
-/// A Python that imports pyspark: `SPARK_DASHBOARDS_PYTHON` if set (checked), else the
-/// virtualenv in `<target>/pyspark-venv`, created and filled when needed.
-fn pyspark_python() -> Result<PathBuf> {
-    if let Some(p) = std::env::var_os("SPARK_DASHBOARDS_PYTHON").filter(|p| !p.is_empty()) {
+/// A Python that imports pyspark `version`: `$var` if set (checked: same major.minor), else
+/// the virtualenv `<target>/<venv>`, created and filled when needed.
+fn pyspark_python(var: &str, venv: &str, version: &str) -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
         let python = PathBuf::from(p);
-        let version = pyspark_version(&python).with_context(|| {
-            format!(
-                "SPARK_DASHBOARDS_PYTHON={} cannot import pyspark; unset it to let \
-                 `cargo xtask test` create its own virtualenv",
-                python.display()
-            )
-        })?;
+        let found = check_given_python(&python, var, version)?;
         println!(
-            "xtask test: pyspark {version} ({}, from SPARK_DASHBOARDS_PYTHON)",
+            "xtask test: pyspark {found} ({}, from {var})",
             python.display()
         );
         return Ok(python);
     }
-    let venv = target_dir().join("pyspark-venv");
+    let venv = target_dir().join(venv);
     let python = venv.join("bin/python");
-    if let Ok(version) = pyspark_version(&python) {
-        if version == PYSPARK_VERSION {
-            println!("xtask test: pyspark {version} ({})", venv.display());
+    if let Ok(found) = pyspark_version(&python) {
+        if found == version {
+            println!("xtask test: pyspark {found} ({})", venv.display());
             return Ok(python);
         }
     }
     let base = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
     println!(
-        "xtask test: installing pyspark=={PYSPARK_VERSION} into {} (about 30 s)",
+        "xtask test: installing pyspark=={version} into {} (about 30 s)",
         venv.display()
     );
     std::fs::create_dir_all(target_dir())
@@ -264,13 +268,34 @@ fn pyspark_python() -> Result<PathBuf> {
                 "--quiet",
                 "--disable-pip-version-check",
             ])
-            .arg(format!("pyspark=={PYSPARK_VERSION}")),
-        &format!("installing pyspark=={PYSPARK_VERSION} from PyPI with pip"),
+            .arg(format!("pyspark=={version}")),
+        &format!("installing pyspark=={version} from PyPI with pip"),
     )?;
-    let version =
-        pyspark_version(&python).context("pyspark was installed but cannot be imported")?;
-    println!("xtask test: pyspark {version} ({})", venv.display());
+    let found = pyspark_version(&python).context("pyspark was installed but cannot be imported")?;
+    println!("xtask test: pyspark {found} ({})", venv.display());
     Ok(python)
+}
+
+/// The pyspark version of a Python the caller chose in `var`, which must be on the same
+/// major.minor line as `version`.
+fn check_given_python(python: &Path, var: &str, version: &str) -> Result<String> {
+    let line = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    let found = pyspark_version(python).with_context(|| {
+        format!(
+            "{var}={} cannot import pyspark; unset it to let `cargo xtask test` create its \
+             own virtualenv",
+            python.display()
+        )
+    })?;
+    if line(&found) != line(version) {
+        bail!(
+            "{var}={} has pyspark {found}, but the tests behind {var} need {}.x; unset it to \
+             let `cargo xtask test` install pyspark=={version}",
+            python.display(),
+            line(version)
+        );
+    }
+    Ok(found)
 }
 
 /// `pyspark.__version__` as `python` sees it.
@@ -401,4 +426,39 @@ fn run_checked(command: &mut Command, what: &str) -> Result<()> {
         bail!("{what}: {command:?} failed ({status})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chosen_python_must_have_the_right_pyspark_line() {
+        // `cargo xtask test` created this virtualenv before running the tests.
+        let python = target_dir().join("pyspark-venv/bin/python");
+        assert!(
+            python.is_file(),
+            "{} missing: run `cargo xtask test` once",
+            python.display()
+        );
+        assert_eq!(
+            check_given_python(&python, "SPARK_DASHBOARDS_PYTHON", PYSPARK_VERSION).unwrap(),
+            PYSPARK_VERSION
+        );
+        let err = check_given_python(&python, "SPARK_DASHBOARDS_PYTHON_35", PYSPARK_35_VERSION)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("has pyspark {PYSPARK_VERSION}"))
+                && err.contains("need 3.5.x")
+                && err.contains("install pyspark==3.5.9"),
+            "{err}"
+        );
+        let missing =
+            check_given_python(Path::new("/nonexistent/python"), "X", "3.5.9").unwrap_err();
+        assert!(
+            format!("{missing:#}").contains("X=/nonexistent/python cannot import pyspark"),
+            "{missing:#}"
+        );
+    }
 }

@@ -34,6 +34,7 @@
 //! | `PROMETHEUS_BIN` | the Prometheus 2.x server | `/usr/bin/prometheus`, then `prometheus` on `PATH` |
 //! | `PROMTOOL_BIN` | `promtool` | `/usr/bin/promtool`, then `promtool` on `PATH` |
 //! | `SPARK_DASHBOARDS_PYTHON` | a Python with pyspark | `<target dir>/pyspark-venv/bin/python` |
+//! | `SPARK_DASHBOARDS_PYTHON_35` | a Python with pyspark 3.5 ([`spark_python_35`]) | `<target dir>/pyspark35-venv/bin/python` |
 //! | `SPARK_DASHBOARDS_SHARED` | the shared directory holding `fixtures/spark/` | `../shared` next to the repository |
 //! | `SPARK_EXPORTER_BIN` | the `spark-exporter` binary ([`Exporter`]) | built with `cargo build -p spark-exporter` |
 //!
@@ -156,25 +157,43 @@ pub fn promtool_bin() -> Result<PathBuf, HarnessError> {
 /// The Python interpreter with pyspark: `SPARK_DASHBOARDS_PYTHON`, or the virtualenv that
 /// `cargo xtask test` creates in the target dir. Only checks that the file exists.
 pub fn spark_python() -> Result<PathBuf, HarnessError> {
-    if let Some(p) = std::env::var_os("SPARK_DASHBOARDS_PYTHON").filter(|p| !p.is_empty()) {
+    python_from(
+        "SPARK_DASHBOARDS_PYTHON",
+        "pyspark-venv",
+        "Python with pyspark",
+    )
+}
+
+/// The Python with pyspark 3.5, for validating the dashboards on the oldest Spark line they
+/// support: `SPARK_DASHBOARDS_PYTHON_35`, or `cargo xtask test`'s `pyspark35-venv`.
+pub fn spark_python_35() -> Result<PathBuf, HarnessError> {
+    python_from(
+        "SPARK_DASHBOARDS_PYTHON_35",
+        "pyspark35-venv",
+        "Python with pyspark 3.5",
+    )
+}
+
+fn python_from(var: &str, venv: &str, what: &str) -> Result<PathBuf, HarnessError> {
+    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
         let p = PathBuf::from(p);
         return if p.is_file() {
             Ok(p)
         } else {
             Err(HarnessError::MissingPrerequisite {
-                what: "Python with pyspark".into(),
-                looked_at: format!("SPARK_DASHBOARDS_PYTHON={}", p.display()),
+                what: what.into(),
+                looked_at: format!("{var}={}", p.display()),
                 hint: format!("Point it at an existing interpreter or unset it. {PREPARE_HINT}"),
             })
         };
     }
-    let default = target_dir().join("pyspark-venv/bin/python");
+    let default = target_dir().join(venv).join("bin/python");
     if default.is_file() {
         Ok(default)
     } else {
         Err(HarnessError::MissingPrerequisite {
-            what: "Python with pyspark".into(),
-            looked_at: format!("SPARK_DASHBOARDS_PYTHON unset, {}", default.display()),
+            what: what.into(),
+            looked_at: format!("{var} unset, {}", default.display()),
             hint: PREPARE_HINT.into(),
         })
     }

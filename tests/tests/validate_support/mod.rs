@@ -1,0 +1,83 @@
+//! The validation both Spark versions go through (validate_spark.rs, validate_spark35.rs).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use dashboard_validate::{validate, Options, Status};
+use integration_tests::harness::{
+    Exporter, ExporterOptions, HarnessError, Prometheus, SparkOptions, SparkRun,
+};
+
+/// Runs the workload on the Spark of `python` (the default pyspark when `None`), with
+/// spark-exporter alongside and Prometheus scraping both through the contract, and fails
+/// unless every Prometheus query of every dashboard returns data. Returns the Spark version
+/// the driver reported.
+pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, HarnessError> {
+    // The exporter first: the GraphiteSink needs its port.
+    let exporter = Exporter::start(&ExporterOptions::default())?;
+    let mut options = SparkOptions::new(45, 90);
+    options.python = python;
+    options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
+    let spark = SparkRun::start_with(&options)?;
+    exporter.set_rest_targets(&[format!("http://{}", spark.ui_address)])?;
+    let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(2))?;
+    exporter.register(&prometheus)?;
+    let wait = Duration::from_secs(90);
+    // Two executor JVMs and the driver on the executor endpoint.
+    prometheus.wait_for(
+        r#"metrics_executor_activeTasks{executor_id=~"0|1"}"#,
+        2,
+        wait,
+    )?;
+    // Driver metrics, renamed by the contract's relabeling.
+    prometheus.wait_for("spark_DAGScheduler_job_allJobs_Value", 1, wait)?;
+    // Let the workload get through its shuffles, so every panel has something to show.
+    prometheus.wait_for(
+        "sum by (executor_id) (metrics_executor_totalShuffleRead_bytes_total) > 0",
+        2,
+        wait,
+    )?;
+    prometheus.wait_for("spark_appStatus_jobs_succeededJobs_Count > 2", 1, wait)?;
+    // spark-exporter: executor series labelled with their application, stage quantiles.
+    prometheus.wait_for(
+        r#"spark_executor_run_seconds_total{application_name!="", executor_id=~"0|1"} > 0"#,
+        2,
+        wait,
+    )?;
+    prometheus.wait_for(
+        r#"spark_stage_task_skew_ratio{metric="shuffle_read_bytes"}"#,
+        1,
+        wait,
+    )?;
+
+    let dashboards: Vec<serde_json::Value> = dashboards::all()
+        .into_iter()
+        .map(|d| serde_json::to_value(d.build().unwrap().model).unwrap())
+        .collect();
+    let opts = Options {
+        window: Duration::from_secs(600),
+        scrape_interval: prometheus.scrape_interval(),
+        ..Options::new(&prometheus.url)
+    };
+    let report = validate(&dashboards, &opts).unwrap();
+    println!("{}", report.to_table());
+    let not_ok: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| !matches!(r.status, Status::Pass | Status::Skip))
+        .collect();
+    assert!(
+        not_ok.is_empty(),
+        "queries without data against Spark {} ({}):\n{}",
+        spark.spark_version,
+        spark.app_id,
+        report.to_table()
+    );
+    // Every Prometheus query was checked; only Tempo/Jaeger ones are skipped.
+    assert!(report
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::Skip)
+        .all(|r| r.reason.starts_with("tempo") || r.reason.starts_with("jaeger")));
+    Ok(spark.spark_version.clone())
+}
