@@ -290,7 +290,8 @@ pub struct Target {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_map_query: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub span_limit: Option<u32>,
+    /// Spans per span set: Tempo's `spss` (Grafana's default is 3).
+    pub spss: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -277,10 +277,20 @@ impl TempoQuery {
         self
     }
 
-    /// List matching spans rather than traces.
-    pub fn spans(mut self, span_limit: u32) -> Self {
+    /// List matching spans rather than traces, up to `per_span_set` of each trace's matching
+    /// spans (Tempo's `spss`: without it Grafana asks for 3, which hides most of the stages of
+    /// a Spark application's trace).
+    ///
+    /// ```
+    /// use dashboard_dsl::query::{Query, TempoQuery};
+    /// let t = TempoQuery::traceql(r#"{name="spark.stage"}"#).spans(200).into_target();
+    /// let json = serde_json::to_value(&t).unwrap();
+    /// assert_eq!(json["spss"], 200);
+    /// assert_eq!(json["tableType"], "spans");
+    /// ```
+    pub fn spans(mut self, per_span_set: u32) -> Self {
         self.target.table_type = Some("spans".into());
-        self.target.span_limit = Some(span_limit);
+        self.target.spss = Some(per_span_set);
         self
     }
 
