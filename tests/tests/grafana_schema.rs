@@ -5,10 +5,13 @@
 //! refuse unknown properties. A misspelt option or query field, which Grafana would silently
 //! ignore, fails here.
 //!
+//! The whole dashboard is then checked against the `Dashboard` kind (variables, annotations,
+//! time, grid positions, rows), without the parts SOURCES.md lists as narrower there than
+//! what Grafana stores: data links and panel links (typed as dashboard links) and override
+//! values and matcher options (typed as objects).
+//!
 //! The schemas list fields that have defaults as required (Grafana fills them in), so
-//! "required" findings are not mistakes; wrong names, types and values are. The
-//! dashboard-level schema is not used: SOURCES.md lists where it is narrower than what Grafana
-//! stores (data links, override values).
+//! "required" findings are not mistakes; wrong names, types and values are.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,7 +21,7 @@ use integration_tests::harness::shared_dir;
 use integration_tests::manifests::validator_python;
 
 const CHECK: &str = r##"
-import json, sys
+import copy, json, sys
 from jsonschema import Draft7Validator
 base, files = sys.argv[1], sys.argv[2:]
 cache = {}
@@ -63,6 +66,23 @@ for f in files:
                 checked += 1
                 for e in check(q, "Dataquery", t):
                     report(where, f'targets[{t.get("refId")}]', e)
+    # The dashboard kind, without what it types more narrowly than Grafana stores.
+    def strip(p):
+        p.pop("links", None)
+        fc = p.get("fieldConfig") or {}
+        (fc.get("defaults") or {}).pop("links", None)
+        for o in fc.get("overrides", []):
+            for prop in o.get("properties", []):
+                prop["value"] = {}
+            (o.get("matcher") or {})["options"] = {}
+        for c in p.get("panels") or []:
+            strip(c)
+    whole = copy.deepcopy(d)
+    for p in whole["panels"]:
+        strip(p)
+    checked += 1
+    for e in check("dashboard", "Dashboard", whole):
+        report(d["uid"], "dashboard", e)
 print(f"{checked} checked, {bad} failed")
 sys.exit(1 if bad or not checked else 0)
 "##;
@@ -130,7 +150,8 @@ fn the_check_reports_unknown_options_bad_values_and_query_fields() {
             {"type": "stat", "title": "Bad value", "options": {"graphMode": "sparkline"}},
             {"type": "timeseries", "title": "Custom", "options": {}, "fieldConfig": {"defaults": {"custom": {"drawStyle": "dots"}}}},
             {"type": "table", "title": "Query", "options": {}, "targets": [{"refId": "A", "datasource": {"type": "tempo", "uid": "t"}, "query": "{}", "spanLimit": 20}]}
-        ]
+        ],
+        "templating": {"list": [{"name": "app", "type": "querry"}]}
     });
     let path = dir.join("bad.json");
     fs::write(&path, bad.to_string()).unwrap();
@@ -141,8 +162,10 @@ fn the_check_reports_unknown_options_bad_values_and_query_fields() {
         r#"bad > "Bad value" (stat) options.graphMode: 'sparkline' is not one of"#,
         r#"bad > "Custom" (timeseries) fieldConfig.defaults.custom.drawStyle: 'dots' is not one of"#,
         r#"bad > "Query" (table) targets[A]: Additional properties are not allowed ('spanLimit' was unexpected)"#,
+        "bad dashboard.templating.list.0.type: 'querry' is not one of",
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
-    assert!(out.contains("4 failed"), "{out}");
+    // The custom value also fails the panel at the dashboard level.
+    assert!(out.contains("6 checked, 6 failed"), "{out}");
 }
