@@ -6,11 +6,13 @@
 //! three rows read them from `spark-exporter` (`spark_executor_*` from the executors'
 //! GraphiteSink, `spark_stage_*` from the REST API); see `provisioning/spark-exporter/`.
 
+use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
-use dashboard_dsl::link::DashLink;
-use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, Tooltip};
-use dashboard_dsl::panel;
-use dashboard_dsl::query::PromQuery;
+use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::options::{BarGaugeDisplayMode, BarGaugeOptions, Calc, Legend, Tooltip};
+use dashboard_dsl::panel::{self, Panel};
+use dashboard_dsl::query::{PromQl, PromQuery};
+use dashboard_dsl::variable::DatasourceVar;
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 use dashboard_macros::{promql, PanelKey};
 
@@ -52,6 +54,36 @@ pub enum Key {
     StageTaskSkew,
     StageShuffleReadSkew,
     StageTaskDuration,
+}
+
+/// A bar per stage among the 10 most skewed (max/median), coloured at Dr. Elephant's tiers,
+/// each bar linking to its stage's span. `query` carries `stage_id` and `stage_name`.
+fn stage_skew_gauge(
+    key: Key,
+    title: &str,
+    description: &str,
+    [tempo, jaeger]: &[PanelLink; 2],
+    ds: &DatasourceVar<Prometheus>,
+    query: PromQl,
+) -> Panel<BarGaugeOptions> {
+    panel::bar_gauge(key, title)
+        .description(description)
+        .link(Recipe::DataSkew.link())
+        .data_link(tempo.clone())
+        .data_link(jaeger.clone())
+        .display(BarGaugeDisplayMode::Basic)
+        .unit(Unit::Short)
+        .decimals(1)
+        .min(1.0)
+        .color(ColorMode::Thresholds)
+        .thresholds(stage_skew_thresholds())
+        .size(8, 10)
+        .query(
+            ds,
+            PromQuery::new(query)
+                .legend("{{stage_id}}: {{stage_name}}")
+                .instant(),
+        )
 }
 
 /// Builds the dashboard.
@@ -490,42 +522,33 @@ pub fn dashboard() -> Dashboard {
     )).legend("{{stage_id}} on disk: {{stage_name}}").instant());
 
     // --- spark-exporter: task skew per stage -------------------------------------------------
-    let stage_skew = panel::bar_gauge(Key::StageTaskSkew, "Task skew per stage (max/median)")
-        .description("The slowest task of each stage over its median task (spark-exporter, from the REST API's taskSummary), for the 10 most skewed stages of the time range. 1 is even; Dr. Elephant rates 2 low (yellow), 4 moderate (orange), 8 severe (red). A high ratio on a short stage matters less: check its duration.")
-        .link(Recipe::DataSkew.link())
-        .data_link(stage_tempo.clone())
-        .data_link(stage_jaeger.clone())
-        .display(BarGaugeDisplayMode::Basic)
-        .unit(Unit::Short)
-        .decimals(1)
-        .min(1.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(stage_skew_thresholds())
-        .size(8, 10)
-        .query(ds, PromQuery::new(promql!(
+    let stage_links = [stage_tempo.clone(), stage_jaeger.clone()];
+    let stage_skew = stage_skew_gauge(
+        Key::StageTaskSkew,
+        "Task skew per stage (max/median)",
+        "The slowest task of each stage over its median task (spark-exporter, from the REST API's taskSummary), for the 10 most skewed stages of the time range. 1 is even; Dr. Elephant rates 2 low (yellow), 4 moderate (orange), 8 severe (red). A high ratio on a short stage matters less: check its duration.",
+        &stage_links,
+        ds,
+        promql!(
             r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_skew_ratio{application_name=~"$app", metric="duration"}[$__range])))
   * on (application_id, stage_id, attempt_id) group_left (stage_name)
     max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
             app = v.app
-        )).legend("{{stage_id}}: {{stage_name}}").instant());
-    let stage_read_skew = panel::bar_gauge(Key::StageShuffleReadSkew, "Shuffle read skew per stage (max/median)")
-        .description("The largest shuffle read of one task over the median task's, per stage (spark-exporter, taskSummary), for the 10 most skewed stages. This is data skew itself: a hot key sends one partition far more bytes than the others. Same tiers as task skew: 2, 4, 8.")
-        .link(Recipe::DataSkew.link())
-        .data_link(stage_tempo.clone())
-        .data_link(stage_jaeger.clone())
-        .display(BarGaugeDisplayMode::Basic)
-        .unit(Unit::Short)
-        .decimals(1)
-        .min(1.0)
-        .color(ColorMode::Thresholds)
-        .thresholds(stage_skew_thresholds())
-        .size(8, 10)
-        .query(ds, PromQuery::new(promql!(
+        ),
+    );
+    let stage_read_skew = stage_skew_gauge(
+        Key::StageShuffleReadSkew,
+        "Shuffle read skew per stage (max/median)",
+        "The largest shuffle read of one task over the median task's, per stage (spark-exporter, taskSummary), for the 10 most skewed stages. This is data skew itself: a hot key sends one partition far more bytes than the others. Same tiers as task skew: 2, 4, 8.",
+        &stage_links,
+        ds,
+        promql!(
             r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_skew_ratio{application_name=~"$app", metric="shuffle_read_bytes"}[$__range])))
   * on (application_id, stage_id, attempt_id) group_left (stage_name)
     max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
             app = v.app
-        )).legend("{{stage_id}}: {{stage_name}}").instant());
+        ),
+    );
     let mut stage_duration = panel::bar_gauge(Key::StageTaskDuration, "Task duration per stage: median, p75, max")
         .description("Task duration quantiles of the 10 stages with the slowest task in the time range (spark-exporter, taskSummary over successful tasks). Databricks: a max more than 50% above the p75 suggests skew. Bars are blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
         .link(Recipe::DataSkew.link())

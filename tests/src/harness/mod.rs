@@ -174,18 +174,27 @@ pub fn spark_python_35() -> Result<PathBuf, HarnessError> {
     )
 }
 
+/// The file `$var` names, when the variable is set: it must exist.
+fn from_env(var: &str, what: &str, fix: &str) -> Option<Result<PathBuf, HarnessError>> {
+    let p = PathBuf::from(std::env::var_os(var).filter(|p| !p.is_empty())?);
+    Some(if p.is_file() {
+        Ok(p)
+    } else {
+        Err(HarnessError::MissingPrerequisite {
+            what: what.into(),
+            looked_at: format!("{var}={}", p.display()),
+            hint: format!("{fix} {PREPARE_HINT}"),
+        })
+    })
+}
+
 fn python_from(var: &str, venv: &str, what: &str) -> Result<PathBuf, HarnessError> {
-    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
-        return if p.is_file() {
-            Ok(p)
-        } else {
-            Err(HarnessError::MissingPrerequisite {
-                what: what.into(),
-                looked_at: format!("{var}={}", p.display()),
-                hint: format!("Point it at an existing interpreter or unset it. {PREPARE_HINT}"),
-            })
-        };
+    if let Some(set) = from_env(
+        var,
+        what,
+        "Point it at an existing interpreter or unset it.",
+    ) {
+        return set;
     }
     let default = target_dir().join(venv).join("bin/python");
     if default.is_file() {
@@ -200,17 +209,12 @@ fn python_from(var: &str, venv: &str, what: &str) -> Result<PathBuf, HarnessErro
 }
 
 fn find_program(var: &str, name: &str, what: &str) -> Result<PathBuf, HarnessError> {
-    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
-        return if p.is_file() {
-            Ok(p)
-        } else {
-            Err(HarnessError::MissingPrerequisite {
-                what: what.into(),
-                looked_at: format!("{var}={}", p.display()),
-                hint: format!("Point {var} at the binary or unset it. {PREPARE_HINT}"),
-            })
-        };
+    if let Some(set) = from_env(
+        var,
+        what,
+        &format!("Point {var} at the binary or unset it."),
+    ) {
+        return set;
     }
     let usr_bin = Path::new("/usr/bin").join(name);
     if usr_bin.is_file() {
