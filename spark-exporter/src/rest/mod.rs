@@ -1,8 +1,14 @@
 //! Source 2: Spark's REST API (`/api/v1`) of a running driver's UI or a History Server.
 //!
-//! [`model`] decodes the responses, [`poller`] polls and keeps what is exported, and
-//! [`families`] names the metrics.
+//! [`model`] decodes the responses and [`poller`] polls: its requests are made by `fetch`,
+//! what it keeps is bounded by `retention`, what it publishes is `state`, and `series`
+//! writes that as samples of the metrics [`families`] names. The public items of the
+//! private modules are re-exported by [`poller`].
 
 pub mod families;
+mod fetch;
 pub mod model;
 pub mod poller;
+mod retention;
+mod series;
+mod state;
