@@ -270,7 +270,7 @@ fn explore_url(datasource_uid: &str, query: &crate::model::Target) -> String {
 fn encode_keeping_variables(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 2);
     let mut last = 0;
-    for r in dashboard_promql::scan(s) {
+    for r in dashboard_query::template::scan(s) {
         percent_encode(&s[last..r.range.start], &mut out);
         out.push_str(&s[r.range.clone()]);
         last = r.range.end;

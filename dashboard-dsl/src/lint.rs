@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use dashboard_promql::OutputLabels;
+use dashboard_query::promql::OutputLabels;
+use dashboard_query::variable_query;
 use std::fmt;
 
 use crate::layout::GRID_WIDTH;
@@ -26,6 +27,10 @@ pub enum LintKind {
     InvalidPromQl,
     /// TraceQL (a Tempo query of type `traceql`) that does not parse.
     InvalidTraceQl,
+    /// A Prometheus variable query Grafana would not read as its author meant
+    /// (`label_values (x)`, a label that is no label name, a selector that is an
+    /// expression).
+    InvalidVariableQuery,
     /// `{{label}}` in a legend that the query's outermost aggregation removes.
     LegendLabelDropped,
     /// `${__field.labels.x}` in a data link, with a query whose result has no label `x`.
@@ -57,6 +62,7 @@ impl LintKind {
             LintKind::UndeclaredVariable => "undeclared-variable",
             LintKind::InvalidPromQl => "invalid-promql",
             LintKind::InvalidTraceQl => "invalid-traceql",
+            LintKind::InvalidVariableQuery => "invalid-variable-query",
             LintKind::LegendLabelDropped => "legend-label-dropped",
             LintKind::LinkLabelDropped => "link-label-dropped",
             LintKind::DatasourceKindMismatch => "datasource-kind-mismatch",
@@ -316,8 +322,8 @@ struct Pending {
 /// message. Large batches are split over the available cores.
 fn parse_all(exprs: Vec<&str>) -> Vec<Result<OutputLabels, String>> {
     let one = |e: &str| {
-        dashboard_promql::parse(e)
-            .map(|x| dashboard_promql::output_labels(&x))
+        dashboard_query::promql::parse(e)
+            .map(|x| dashboard_query::promql::output_labels(&x))
             .map_err(|e| e.message)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
@@ -334,7 +340,7 @@ fn parse_all(exprs: Vec<&str>) -> Vec<Result<OutputLabels, String>> {
             .into_iter()
             .flat_map(|h| {
                 h.join()
-                    .expect("parse never panics: dashboard_promql catches it")
+                    .expect("parse never panics: dashboard_query catches it")
             })
             .collect()
     })
@@ -371,8 +377,8 @@ impl<'a> Cx<'a> {
 
     fn undeclared(&mut self, place: &str, query: Option<&str>, text: &str) {
         // Borrowed names: this runs on every text of every panel.
-        for name in dashboard_promql::var_names(text) {
-            if dashboard_promql::is_builtin(name) || self.vars.contains_key(name) {
+        for name in dashboard_query::template::var_names(text) {
+            if dashboard_query::template::is_builtin(name) || self.vars.contains_key(name) {
                 continue;
             }
             let declared: Vec<&str> = self.vars.keys().copied().collect();
@@ -399,7 +405,7 @@ impl<'a> Cx<'a> {
 
     fn datasource(&mut self, place: &str, query: Option<&str>, ds: &DataSourceRef) {
         self.undeclared(place, query, &ds.uid);
-        let Some(name) = dashboard_promql::var_names(&ds.uid).next() else {
+        let Some(name) = dashboard_query::template::var_names(&ds.uid).next() else {
             return;
         };
         if let Some((VariableKind::Datasource, Some(plugin))) = self.vars.get(name) {
@@ -549,7 +555,7 @@ impl<'a> Cx<'a> {
                 .into_iter()
                 .flatten()
             {
-                for r in dashboard_promql::scan(text) {
+                for r in dashboard_query::template::scan(text) {
                     if r.builtin || declared.contains(r.name.as_str()) {
                         continue;
                     }
@@ -571,13 +577,35 @@ impl<'a> Cx<'a> {
                 self.datasource(&place, None, ds);
                 if v.kind == VariableKind::Query && ds.kind == "prometheus" {
                     if let Some(q) = v.query.as_deref() {
-                        if let Some(expr) = variable_promql(q) {
-                            self.promql(&place, None, expr, None, false);
-                        }
+                        self.variable_query(&place, q);
                     }
                 }
             }
             declared.insert(&v.name);
+        }
+    }
+
+    fn variable_query(&mut self, place: &str, query: &str) {
+        let parsed = variable_query::parse(query).and_then(|q| match q.check() {
+            // The PromQL is checked below, with the panels' queries.
+            Err(e) if e.kind != variable_query::ErrorKind::Promql => Err(e),
+            _ => Ok(q),
+        });
+        match parsed {
+            Ok(q) => {
+                if let Some(expr) = q.promql() {
+                    self.promql(place, None, expr, None, false);
+                }
+            }
+            Err(e) => self.push(
+                place,
+                None,
+                LintKind::InvalidVariableQuery,
+                format!("variable query `{query}`: {}", e.message),
+                "write it as Grafana's Prometheus datasource reads it: label_values(<selector>, \
+                 <label>), label_names(<selector>), metrics(<regex>) or query_result(<PromQL>)"
+                    .into(),
+            ),
         }
     }
 
@@ -635,7 +663,7 @@ impl<'a> Cx<'a> {
         if is_trace_id(text) {
             return;
         }
-        if let Err(e) = dashboard_promql::parse_traceql(text) {
+        if let Err(e) = dashboard_query::traceql::parse(text) {
             self.push(
                 place,
                 query,
@@ -752,32 +780,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The PromQL inside a Prometheus variable query, if the query has one:
-/// `label_values(expr, label)`, `query_result(expr)`, `label_names(expr)`.
-///
-/// ```
-/// use dashboard_dsl::lint::variable_promql;
-/// assert_eq!(variable_promql("label_values(up{job=\"a\"}, instance)"), Some("up{job=\"a\"}"));
-/// assert_eq!(variable_promql("label_values(instance)"), None);
-/// assert_eq!(variable_promql("query_result(topk(5, up))"), Some("topk(5, up)"));
-/// ```
-pub fn variable_promql(query: &str) -> Option<&str> {
-    let q = query.trim();
-    for f in ["label_values(", "query_result(", "label_names("] {
-        if let Some(rest) = q.strip_prefix(f).and_then(|r| r.strip_suffix(')')) {
-            let expr = if f == "label_values(" {
-                // The label is after the last top-level comma; no comma means no selector.
-                split_last_top_level_comma(rest)?.0
-            } else {
-                rest
-            };
-            let expr = expr.trim();
-            return (!expr.is_empty()).then_some(expr);
-        }
-    }
-    None
-}
-
 /// Whether a Tempo `traceql` query is a lookup of one trace rather than TraceQL: a hex
 /// trace id, or a single Grafana variable or field reference such as `$trace_id` or
 /// `${__value.raw}`.
@@ -786,21 +788,5 @@ fn is_trace_id(query: &str) -> bool {
     if !q.is_empty() && q.bytes().all(|b| b.is_ascii_hexdigit()) {
         return true;
     }
-    matches!(dashboard_promql::scan(q).as_slice(), [r] if r.range == (0..q.len()))
-}
-
-fn split_last_top_level_comma(s: &str) -> Option<(&str, &str)> {
-    let (mut depth, mut in_str, mut last) = (0i32, None::<char>, None);
-    for (i, c) in s.char_indices() {
-        match (in_str, c) {
-            (Some(q), c) if c == q => in_str = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => in_str = Some(c),
-            (None, '(' | '{' | '[') => depth += 1,
-            (None, ')' | '}' | ']') => depth -= 1,
-            (None, ',') if depth == 0 => last = Some(i),
-            _ => {}
-        }
-    }
-    last.map(|i| (&s[..i], &s[i + 1..]))
+    matches!(dashboard_query::template::scan(q).as_slice(), [r] if r.range == (0..q.len()))
 }

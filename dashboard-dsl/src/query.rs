@@ -3,7 +3,7 @@
 
 use crate::datasource::{DatasourceKind, Jaeger, Loki, Prometheus, Tempo};
 use crate::model::Target;
-pub use dashboard_promql::OutputLabels;
+pub use dashboard_query::promql::OutputLabels;
 
 /// A query that runs on datasources of kind [`Query::Kind`].
 pub trait Query {
@@ -90,7 +90,7 @@ pub(crate) fn rename_variables(template: &str, renames: &[(&str, &str)]) -> Stri
     if renames.iter().all(|(from, to)| from == to) {
         return template.to_string();
     }
-    dashboard_promql::rename(template, |r| {
+    dashboard_query::template::rename(template, |r| {
         renames
             .iter()
             .find(|(from, _)| *from == r.name)

@@ -14,7 +14,6 @@
 
 mod panel_key;
 mod promql;
-mod query_check;
 mod util;
 mod variables;
 

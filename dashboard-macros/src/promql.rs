@@ -10,7 +10,7 @@ use syn::{Expr, Ident, LitStr, Token};
 
 use std::collections::BTreeSet;
 
-use dashboard_promql::OutputLabels;
+use dashboard_query::promql::OutputLabels;
 
 use crate::util::{closest, Errors};
 
@@ -138,7 +138,7 @@ fn check(input: &Input) -> syn::Result<OutputLabels> {
     let mut declared: Vec<String> = Vec::new();
     for arg in &input.args {
         let name = arg.name.unraw().to_string();
-        if dashboard_promql::is_builtin(&name) {
+        if dashboard_query::template::is_builtin(&name) {
             errors.push(
                 arg.name.span(),
                 format!(
@@ -158,7 +158,7 @@ fn check(input: &Input) -> syn::Result<OutputLabels> {
         }
     }
 
-    let refs = dashboard_promql::scan(&query);
+    let refs = dashboard_query::template::scan(&query);
     let mut reported: Vec<&str> = Vec::new();
     for r in refs.iter().filter(|r| !r.builtin) {
         if declared.contains(&r.name) || reported.contains(&r.name.as_str()) {
@@ -185,7 +185,7 @@ fn check(input: &Input) -> syn::Result<OutputLabels> {
 
     for arg in &input.args {
         let name = arg.name.unraw().to_string();
-        if !dashboard_promql::is_builtin(&name) && !refs.iter().any(|r| r.name == name) {
+        if !dashboard_query::template::is_builtin(&name) && !refs.iter().any(|r| r.name == name) {
             errors.push(
                 arg.name.span(),
                 format!(
@@ -196,34 +196,14 @@ fn check(input: &Input) -> syn::Result<OutputLabels> {
         }
     }
 
-    let output = match dashboard_promql::parse(&query) {
-        Ok(expr) => dashboard_promql::output_labels(&expr),
+    let output = match dashboard_query::promql::parse(&query) {
+        Ok(expr) => dashboard_query::promql::output_labels(&expr),
         Err(e) => {
-            errors.push(
-                literal.span(),
-                invalid_promql_message("invalid PromQL", &query, &e),
-            );
+            errors.push(literal.span(), e.explain("invalid PromQL", &query));
             OutputLabels::Any
         }
     };
     errors.finish().map(|()| output)
-}
-
-/// The parser's message, plus the text it actually saw when variables were
-/// replaced, since its positions and tokens refer to that text.
-pub(crate) fn invalid_promql_message(
-    prefix: &str,
-    query: &str,
-    error: &dashboard_promql::ParseError,
-) -> String {
-    if error.substituted == query {
-        format!("{prefix}: {}", error.message)
-    } else {
-        format!(
-            "{prefix}: {}\n(checked with Grafana variables replaced by placeholders: `{}`)",
-            error.message, error.substituted
-        )
-    }
 }
 
 #[cfg(test)]
@@ -317,11 +297,14 @@ mod tests {
         let errs = errors(quote! { "sum(rate(x[5m])" });
         assert_eq!(errs, ["invalid PromQL: unclosed left parenthesis"]);
         let errs = errors(quote! { r#"sum(rate(x{a="$a"}[5m])"#, a = vars.a });
+        // In the user's words: no placeholder names.
+        assert_eq!(errs, ["invalid PromQL: unclosed left parenthesis"]);
+        let errs = errors(quote! { r#"sum(rate(x{a="$a"}[$__rate_interval])"#, a = vars.a });
         assert_eq!(
             errs,
             [
                 "invalid PromQL: unclosed left parenthesis\n(checked with Grafana variables \
-              replaced by placeholders: `sum(rate(x{a=\"__grafana_var_a\"}[5m])`)"
+              replaced by placeholders: `sum(rate(x{a=\"$a\"}[5m])`)"
             ]
         );
     }

@@ -11,8 +11,8 @@ use syn::{
     Type,
 };
 
-use crate::query_check::check_variable_query;
 use crate::util::{closest, is_grafana_identifier, Errors};
+use dashboard_query::variable_query;
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
@@ -149,7 +149,7 @@ fn parse_field(field: &Field) -> syn::Result<VarField<'_>> {
                 var.name, var.name
             ),
         );
-    } else if dashboard_promql::is_builtin(&var.name) {
+    } else if dashboard_query::template::is_builtin(&var.name) {
         errors.push(
             var.name_span,
             format!(
@@ -327,7 +327,7 @@ fn check_query(
     let text = query.value();
     let this = var.ident.unraw();
     let mut reported: Vec<String> = Vec::new();
-    for r in dashboard_promql::scan(&text) {
+    for r in dashboard_query::template::scan(&text) {
         if r.builtin || earlier.iter().any(|v| v.name == r.name) || reported.contains(&r.name) {
             continue;
         }
@@ -353,8 +353,8 @@ fn check_query(
         );
         reported.push(r.name);
     }
-    if let Err(message) = check_variable_query(&text) {
-        errors.push(query.span(), message);
+    if let Err(e) = variable_query::parse(&text).and_then(|q| q.check()) {
+        errors.push(query.span(), e.message);
     }
 }
 

@@ -174,7 +174,7 @@ fn check(
     known_names: &OnceLock<Result<BTreeSet<String>, PromError>>,
 ) -> Row {
     let expanded = vars::interpolate(job.expr, vars, frame);
-    let unresolved: Vec<String> = dashboard_promql::scan(&expanded)
+    let unresolved: Vec<String> = dashboard_query::template::scan(&expanded)
         .into_iter()
         .filter(|r| !r.builtin)
         .map(|r| format!("${}", r.name))
@@ -201,12 +201,12 @@ fn check(
         }
         Err(e) => return fail(job, e.to_string(), Some(expanded)),
     };
-    let parsed = dashboard_promql::parse(&expanded).ok();
+    let parsed = dashboard_query::promql::parse(&expanded).ok();
 
     if series.is_empty() {
         let names = parsed
             .as_ref()
-            .map(dashboard_promql::metric_names)
+            .map(dashboard_query::promql::metric_names)
             .unwrap_or_default();
         let known = known_names.get_or_init(|| {
             client
@@ -252,14 +252,14 @@ fn check(
         .collect();
     let mut problems = Vec::new();
     if let Some(legend) = job.legend {
-        for l in dashboard_promql::legend_labels(legend) {
+        for l in dashboard_query::promql::legend_labels(legend) {
             if !carried.contains(l.as_str()) {
                 problems.push(format!("legend uses {{{{{l}}}}}"));
             }
         }
     }
-    if let Some(dashboard_promql::OutputLabels::Only(grouped)) =
-        parsed.as_ref().map(dashboard_promql::output_labels)
+    if let Some(dashboard_query::promql::OutputLabels::Only(grouped)) =
+        parsed.as_ref().map(dashboard_query::promql::output_labels)
     {
         for l in grouped {
             if !carried.contains(l.as_str()) {
@@ -367,7 +367,7 @@ fn target_kind(t: &Value, panel: &Value, ds_vars: &BTreeMap<String, String>) -> 
         .get("uid")
         .and_then(Value::as_str)
         .or_else(|| ds.as_str())?;
-    let r = dashboard_promql::scan(uid).into_iter().next()?;
+    let r = dashboard_query::template::scan(uid).into_iter().next()?;
     ds_vars.get(&r.name).cloned()
 }
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use dashboard_query::variable_query::{self, VariableQuery};
 use regex::Regex;
 use serde_json::Value;
 
@@ -285,41 +286,32 @@ fn run_query(
         source,
     };
     let q = query.trim();
-    let call = |f: &str| {
-        q.strip_prefix(f)
-            .map(str::trim_start)
-            .and_then(|r| r.strip_prefix('('))
-            .and_then(|r| r.strip_suffix(')'))
-            .map(str::trim)
+    let unsupported = |why: String| VarError::Unsupported {
+        name: name.to_string(),
+        query: q.to_string(),
+        why,
     };
-    if let Some(args) = call("label_values") {
-        let (selector, label) = match split_last_comma(args) {
-            Some((sel, label)) => (Some(sel.trim()), label.trim()),
-            None => (None, args),
-        };
-        return client
-            .label_values(label, selector, frame.start, frame.end)
-            .map_err(prom);
-    }
-    if let Some(args) = call("label_names") {
-        let selector = Some(args).filter(|a| !a.is_empty());
-        return client
-            .label_names(selector, frame.start, frame.end)
-            .map_err(prom);
-    }
-    if let Some(args) = call("metrics") {
-        let re = Regex::new(args).map_err(|e| VarError::Unsupported {
-            name: name.to_string(),
-            query: q.to_string(),
-            why: e.to_string(),
-        })?;
-        let mut names = client
-            .label_values("__name__", None, frame.start, frame.end)
-            .map_err(prom)?;
-        names.retain(|n| re.is_match(n));
-        return Ok(names);
-    }
-    let expr = call("query_result").unwrap_or(q);
+    let expr = match variable_query::parse(query).map_err(|e| unsupported(e.message))? {
+        VariableQuery::LabelValues { selector, label } => {
+            return client
+                .label_values(label, selector, frame.start, frame.end)
+                .map_err(prom);
+        }
+        VariableQuery::LabelNames { selector } => {
+            return client
+                .label_names(selector, frame.start, frame.end)
+                .map_err(prom);
+        }
+        VariableQuery::Metrics { regex } => {
+            let re = Regex::new(regex).map_err(|e| unsupported(e.to_string()))?;
+            let mut names = client
+                .label_values("__name__", None, frame.start, frame.end)
+                .map_err(prom)?;
+            names.retain(|n| re.is_match(n));
+            return Ok(names);
+        }
+        VariableQuery::QueryResult { expr } | VariableQuery::Series { expr } => expr,
+    };
     let series = client.query(expr, None, frame.end).map_err(prom)?;
     // Grafana renders each series as `name{a="b"} value timestamp`; without the value we
     // keep the part regexes usually extract from.
@@ -336,27 +328,6 @@ fn run_query(
             format!("{name}{{{}}}", labels.join(", "))
         })
         .collect())
-}
-
-fn split_last_comma(s: &str) -> Option<(&str, &str)> {
-    let (mut depth, mut quote, mut last, mut escaped) = (0i32, None::<char>, None, false);
-    for (i, c) in s.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match (quote, c) {
-            (Some(_), '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(' | '{' | '[') => depth += 1,
-            (None, ')' | '}' | ']') => depth -= 1,
-            (None, ',') if depth == 0 => last = Some(i),
-            _ => {}
-        }
-    }
-    last.map(|i| (&s[..i], &s[i + 1..]))
 }
 
 /// Replaces every variable reference in `template` the way Grafana does before sending a
@@ -378,7 +349,7 @@ fn split_last_comma(s: &str) -> Option<(&str, &str)> {
 pub fn interpolate(template: &str, vars: &BTreeMap<String, Resolved>, frame: &Frame) -> String {
     let mut out = String::with_capacity(template.len());
     let mut last = 0;
-    for r in dashboard_promql::scan(template) {
+    for r in dashboard_query::template::scan(template) {
         let value = if r.builtin {
             frame.builtin(&r.name)
         } else {
@@ -536,14 +507,5 @@ mod tests {
             select(&none, vec!["a".into(), "b".into()], false).values,
             ["a"]
         );
-    }
-
-    #[test]
-    fn label_values_split() {
-        assert_eq!(
-            split_last_comma(r#"up{a="x,y"}, instance"#),
-            Some((r#"up{a="x,y"}"#, " instance"))
-        );
-        assert_eq!(split_last_comma("instance"), None);
     }
 }

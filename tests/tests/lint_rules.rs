@@ -130,6 +130,37 @@ fn invalid_promql_in_a_variable_query() {
 }
 
 #[test]
+fn variable_queries_grafana_would_not_read_as_meant() {
+    let prom = prom();
+    for (query, expected) in [
+        // Grafana runs these as a series query that returns nothing.
+        ("label_values (executor_id)", "write `label_values(`"),
+        (
+            " label_values(executor_id)",
+            "remove the leading whitespace",
+        ),
+        ("label_values(x, executor-id)", "is not a label name"),
+        (
+            "label_names(rate(metrics_executor_activeTasks[5m]))",
+            "expects a series selector",
+        ),
+        ("metrics(spark_(.*)", "invalid regex in metrics()"),
+    ] {
+        let bad = QueryVar::new("bad").datasource(&prom).query(query);
+        let errs = errors(
+            Dashboard::new("lint-test", "Lint test")
+                .variable(&prom)
+                .variable(&bad),
+        );
+        let text = only(&errs, LintKind::InvalidVariableQuery).to_string();
+        assert!(
+            text.contains("variable `bad`") || text.contains("bad"),
+            "{text}"
+        );
+        assert!(text.contains(expected), "{query}: {text}");
+    }
+}
+#[test]
 fn legend_label_removed_by_the_outer_aggregation() {
     let prom = prom();
     let errs = errors(with_panel(

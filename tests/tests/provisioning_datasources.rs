@@ -718,9 +718,9 @@ fn traces_to_metrics_queries_parse_and_use_real_spark_metrics_with_the_tag_label
         for q in queries {
             let raw = q["query"].as_str().unwrap().replace("$$", "$");
             let promql = raw.replace("$__tags", &matchers.join(","));
-            let expr = dashboard_promql::parse(&promql)
+            let expr = dashboard_query::promql::parse(&promql)
                 .unwrap_or_else(|e| panic!("{uid}: query {:?}: {e}", q["name"]));
-            for metric in dashboard_promql::metric_names(&expr) {
+            for metric in dashboard_query::promql::metric_names(&expr) {
                 let Some(have) = labels.get(metric.as_str()) else {
                     panic!(
                         "{uid}: query {:?} uses {metric}, which Spark does not expose (not in \

@@ -12,12 +12,12 @@ use promql_parser::parser::{
     AggregateExpr, BinaryExpr, Call, Expr, LabelModifier, VectorMatchCardinality,
 };
 
-use crate::substitute::is_var_placeholder;
+use super::substitute::is_var_placeholder;
 
 /// Which labels survive the outermost operation of an expression.
 ///
 /// ```
-/// use dashboard_promql::{output_labels, parse, OutputLabels};
+/// use dashboard_query::promql::{output_labels, parse, OutputLabels};
 ///
 /// let expr = parse("sum by (executor_id) (rate(x[$__rate_interval]))").unwrap();
 /// assert_eq!(output_labels(&expr), OutputLabels::Only(["executor_id".to_string()].into()));
@@ -39,7 +39,7 @@ impl OutputLabels {
     /// is certainly absent.
     ///
     /// ```
-    /// use dashboard_promql::OutputLabels;
+    /// use dashboard_query::promql::OutputLabels;
     ///
     /// assert!(OutputLabels::Any.may_contain("job"));
     /// assert!(!OutputLabels::AllExcept(["le".to_string()].into()).may_contain("le"));
@@ -55,7 +55,7 @@ impl OutputLabels {
     /// Labels a legendFormat uses that a result with these labels cannot carry.
     ///
     /// ```
-    /// use dashboard_promql::OutputLabels;
+    /// use dashboard_query::promql::OutputLabels;
     ///
     /// let by_executor = OutputLabels::Only(["executor_id".to_string()].into());
     /// assert_eq!(by_executor.missing_from_legend("{{executor_id}} {{job}}"), ["job"]);
@@ -156,7 +156,7 @@ impl OutputLabels {
 /// modelled; callers should not draw conclusions about it.
 ///
 /// ```
-/// use dashboard_promql::{output_labels, parse, OutputLabels};
+/// use dashboard_query::promql::{output_labels, parse, OutputLabels};
 ///
 /// let expr = parse("histogram_quantile(0.99, sum without (pod) (rate(x_bucket[5m])))").unwrap();
 /// assert_eq!(
@@ -380,10 +380,10 @@ fn absent_labels(matchers: &Matchers) -> OutputLabels {
 ///
 /// ```
 /// assert_eq!(
-///     dashboard_promql::legend_labels("{{executor_id}} / {{ application_name }}"),
+///     dashboard_query::promql::legend_labels("{{executor_id}} / {{ application_name }}"),
 ///     ["executor_id", "application_name"],
 /// );
-/// assert!(dashboard_promql::legend_labels("__auto").is_empty());
+/// assert!(dashboard_query::promql::legend_labels("__auto").is_empty());
 /// ```
 pub fn legend_labels(legend: &str) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
@@ -418,7 +418,7 @@ fn legend_label_refs(legend: &str) -> impl Iterator<Item = &str> {
 /// modelled.
 ///
 /// ```
-/// use dashboard_promql::{missing_legend_labels, parse};
+/// use dashboard_query::promql::{missing_legend_labels, parse};
 ///
 /// let expr = parse(r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app"}[$__rate_interval]))"#).unwrap();
 /// assert!(missing_legend_labels(&expr, "{{executor_id}}").is_empty());
@@ -431,7 +431,7 @@ pub fn missing_legend_labels(expr: &Expr, legend: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse;
+    use crate::promql::parse;
 
     fn labels(query: &str) -> OutputLabels {
         let expr = parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));

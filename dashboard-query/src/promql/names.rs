@@ -10,10 +10,10 @@ use promql_parser::parser::{Expr, LabelModifier};
 /// The metric names selected anywhere in `expr`, by name or by an `__name__="…"` matcher.
 ///
 /// ```
-/// let e = dashboard_promql::parse(
+/// let e = dashboard_query::promql::parse(
 ///     r#"sum(rate(a_total[5m])) / sum(rate({__name__="b_total"}[5m])) + on() vector(1)"#,
 /// ).unwrap();
-/// let names: Vec<String> = dashboard_promql::metric_names(&e).into_iter().collect();
+/// let names: Vec<String> = dashboard_query::promql::metric_names(&e).into_iter().collect();
 /// assert_eq!(names, ["a_total", "b_total"]);
 /// ```
 pub fn metric_names(expr: &Expr) -> BTreeSet<String> {
@@ -40,8 +40,8 @@ pub fn metric_names(expr: &Expr) -> BTreeSet<String> {
 /// such a label if the series under the aggregation do.
 ///
 /// ```
-/// let e = dashboard_promql::parse("max by (executor_id) (sum by (executor_id, job) (x))").unwrap();
-/// let labels: Vec<String> = dashboard_promql::grouping_labels(&e).into_iter().collect();
+/// let e = dashboard_query::promql::parse("max by (executor_id) (sum by (executor_id, job) (x))").unwrap();
+/// let labels: Vec<String> = dashboard_query::promql::grouping_labels(&e).into_iter().collect();
 /// assert_eq!(labels, ["executor_id", "job"]);
 /// ```
 pub fn grouping_labels(expr: &Expr) -> BTreeSet<String> {
@@ -89,7 +89,7 @@ fn walk(expr: &Expr, f: &mut impl FnMut(&Expr)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse;
+    use crate::promql::parse;
 
     #[test]
     fn finds_names_inside_functions_subqueries_and_binaries() {

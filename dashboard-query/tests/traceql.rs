@@ -2,7 +2,7 @@
 //! so no input may make it panic, errors must point into the query, and
 //! well-formed queries (with Grafana variables) must pass.
 
-use dashboard_promql::parse_traceql;
+use dashboard_query::traceql::parse as parse_traceql;
 use proptest::prelude::*;
 
 /// Strings biased towards TraceQL's tokens, so that deep parser states are

@@ -1,30 +1,19 @@
-//! Grafana-variable-aware PromQL checks.
-//!
-//! Dashboard queries are PromQL templates: Grafana replaces `$app`,
-//! `${app:regex}` or `$__rate_interval` before sending them to Prometheus, so
-//! a plain PromQL parser rejects them. This crate finds those references
-//! ([`scan`]), replaces them with placeholders that keep the query parseable
-//! ([`substitute`], [`parse`]) and checks that a panel's legend only uses
-//! labels the query can return ([`missing_legend_labels`]).
-//!
-//! The same checks run at runtime (the DSL's lint) and at compile time (the
-//! `promql!` macro), which is why this crate has no dependency on either.
+//! PromQL templates: Grafana variables replaced by placeholders that keep the query
+//! parseable ([`substitute`], [`parse`]), the labels a query returns
+//! ([`output_labels`]) and the legend labels it drops ([`missing_legend_labels`]),
+//! the metric names and groupings it uses ([`metric_names`], [`grouping_labels`]).
 //!
 //! ```
-//! let expr = dashboard_promql::parse(
+//! let expr = dashboard_query::promql::parse(
 //!     r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app"}[$__rate_interval]))"#,
 //! )
 //! .unwrap();
-//! assert!(dashboard_promql::missing_legend_labels(&expr, "{{executor_id}}").is_empty());
+//! assert!(dashboard_query::promql::missing_legend_labels(&expr, "{{executor_id}}").is_empty());
 //! ```
-
-#![warn(missing_docs)]
 
 mod labels;
 mod names;
-mod scan;
 mod substitute;
-mod traceql;
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -32,14 +21,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabels};
 pub use names::{grouping_labels, metric_names};
 pub use promql_parser::parser::Expr;
-pub use scan::{is_builtin, rename, scan, var_names, VarRef};
 pub use substitute::{is_var_placeholder, substitute, VAR_PLACEHOLDER_PREFIX};
-pub use traceql::{parse_traceql, TraceQlError};
 
 /// Why a PromQL template failed to parse.
 ///
 /// ```
-/// let err = dashboard_promql::parse("rate(x{app=\"$app\"}[$__rate_interval]").unwrap_err();
+/// let err = dashboard_query::promql::parse("rate(x{app=\"$app\"}[$__rate_interval]").unwrap_err();
 /// assert_eq!(err.substituted, "rate(x{app=\"__grafana_var_app\"}[5m]");
 /// assert!(err.to_string().contains(&err.message));
 /// ```
@@ -64,11 +51,50 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+impl ParseError {
+    /// The error in the user's words, for `query` as written: `prefix: message`, with
+    /// placeholders shown as the `$var` they stand for, and the text the parser saw
+    /// only when it differs from `query` by more than that (a duration or a number
+    /// stood in for a variable).
+    ///
+    /// ```
+    /// let q = r#"sum by (executor_id) rate(x{app="$app"}[5m])"#;
+    /// let err = dashboard_query::promql::parse(q).unwrap_err();
+    /// let shown = err.explain("invalid PromQL", q);
+    /// assert!(shown.starts_with("invalid PromQL: "));
+    /// assert!(!shown.contains("__grafana_var_"), "{shown}");
+    /// ```
+    pub fn explain(&self, prefix: &str, query: &str) -> String {
+        let message = in_user_words(&self.message);
+        let seen = in_user_words(&self.substituted);
+        if seen == query {
+            format!("{prefix}: {message}")
+        } else {
+            format!(
+                "{prefix}: {message}\n(checked with Grafana variables replaced by placeholders: `{seen}`)"
+            )
+        }
+    }
+}
+
+/// Turns every `__grafana_var_<name>` back into `$<name>`.
+fn in_user_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(VAR_PLACEHOLDER_PREFIX) {
+        out.push_str(&rest[..at]);
+        out.push('$');
+        rest = &rest[at + VAR_PLACEHOLDER_PREFIX.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Substitutes Grafana variables (see [`substitute`]) and parses the result
 /// with `promql-parser`.
 ///
 /// ```
-/// use dashboard_promql::parse;
+/// use dashboard_query::promql::parse;
 ///
 /// assert!(parse("topk($n, rate(x{app=~\"${app:regex}\"}[$__rate_interval]))").is_ok());
 /// let err = parse("sum by (executor_id) rate(x[5m])").unwrap_err();
@@ -180,6 +206,24 @@ mod tests {
         let shown = err.to_string();
         assert!(shown.starts_with(&err.message), "{shown}");
         assert!(shown.contains(&err.substituted), "{shown}");
+        assert_eq!(
+            err.explain(
+                "invalid PromQL",
+                r#"sum by (executor_id) rate(x{app="$app"}[5m])"#
+            ),
+            format!("invalid PromQL: {}", in_user_words(&err.message)),
+        );
+    }
+
+    #[test]
+    fn explain_shows_what_the_parser_saw_only_when_it_differs() {
+        let q = "rate(x{app=\"$app\"}[$__rate_interval]";
+        let shown = parse(q).unwrap_err().explain("invalid PromQL", q);
+        assert!(
+            shown.ends_with("placeholders: `rate(x{app=\"$app\"}[5m]`)"),
+            "{shown}"
+        );
+        assert_eq!(in_user_words("a __grafana_var_app b"), "a $app b");
     }
 
     #[test]

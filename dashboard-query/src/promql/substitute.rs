@@ -6,18 +6,18 @@
 //! brackets, the enclosing function call with its argument index, and the
 //! previous token.
 
-use crate::scan::{is_ident_continue, scan, VarRef};
+use crate::template::{is_ident_continue, scan, VarRef};
 
 /// Prefix of the identifier that stands in for a user variable.
 ///
 /// The prefix starts with `__` (reserved by Prometheus) so it never collides
-/// with a real metric or label name; [`crate::output_labels`] recognises it
+/// with a real metric or label name; [`super::output_labels`] recognises it
 /// and treats such labels as unknown rather than as a literal label name.
 ///
 /// ```
 /// assert_eq!(
-///     dashboard_promql::substitute("sum by ($group) (up)"),
-///     format!("sum by ({}group) (up)", dashboard_promql::VAR_PLACEHOLDER_PREFIX),
+///     dashboard_query::promql::substitute("sum by ($group) (up)"),
+///     format!("sum by ({}group) (up)", dashboard_query::promql::VAR_PLACEHOLDER_PREFIX),
 /// );
 /// ```
 pub const VAR_PLACEHOLDER_PREFIX: &str = "__grafana_var_";
@@ -32,8 +32,8 @@ const NUMBER: &str = "1";
 /// variable, i.e. a label whose real name is only known on the dashboard.
 ///
 /// ```
-/// assert!(dashboard_promql::is_var_placeholder("__grafana_var_group"));
-/// assert!(!dashboard_promql::is_var_placeholder("executor_id"));
+/// assert!(dashboard_query::promql::is_var_placeholder("__grafana_var_group"));
+/// assert!(!dashboard_query::promql::is_var_placeholder("executor_id"));
 /// ```
 pub fn is_var_placeholder(label: &str) -> bool {
     label.starts_with(VAR_PLACEHOLDER_PREFIX)
@@ -57,7 +57,7 @@ pub fn is_var_placeholder(label: &str) -> bool {
 ///   metric and a label name.
 ///
 /// ```
-/// use dashboard_promql::substitute;
+/// use dashboard_query::promql::substitute;
 ///
 /// assert_eq!(
 ///     substitute(r#"topk($n, rate(x{app=~"${app:regex}"}[$__rate_interval]) offset $shift)"#),
@@ -69,7 +69,7 @@ pub fn substitute(template: &str) -> String {
     substitute_with_facts(template).text
 }
 
-/// The substituted text plus what [`crate::parse`] must check before handing
+/// The substituted text plus what [`super::parse`] must check before handing
 /// it to `promql-parser`, which trusts its input in two ways.
 pub(crate) struct Substituted {
     pub(crate) text: String,

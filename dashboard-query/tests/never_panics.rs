@@ -1,7 +1,10 @@
 //! Property tests: the checks run on user-written dashboards, so no input may
 //! make them panic.
 
-use dashboard_promql::{legend_labels, missing_legend_labels, parse, rename, scan, substitute};
+use dashboard_query::{
+    promql::{legend_labels, missing_legend_labels, parse, substitute},
+    template::{rename, scan},
+};
 use proptest::prelude::*;
 
 /// Strings biased towards the characters that drive the scanners, so the

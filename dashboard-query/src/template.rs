@@ -12,7 +12,7 @@ use std::ops::Range;
 /// One Grafana variable reference inside a query/title/link template.
 ///
 /// ```
-/// let refs = dashboard_promql::scan("rate(x{app=~\"${app:regex}\"}[$__rate_interval])");
+/// let refs = dashboard_query::template::scan("rate(x{app=~\"${app:regex}\"}[$__rate_interval])");
 /// assert_eq!(refs[0].name, "app");
 /// assert_eq!(refs[0].format.as_deref(), Some("regex"));
 /// assert!(!refs[0].builtin);
@@ -40,9 +40,9 @@ pub struct VarRef {
 /// `timeFilter` is the one legacy built-in without that prefix.
 ///
 /// ```
-/// assert!(dashboard_promql::is_builtin("__rate_interval"));
-/// assert!(dashboard_promql::is_builtin("timeFilter"));
-/// assert!(!dashboard_promql::is_builtin("app"));
+/// assert!(dashboard_query::template::is_builtin("__rate_interval"));
+/// assert!(dashboard_query::template::is_builtin("timeFilter"));
+/// assert!(!dashboard_query::template::is_builtin("app"));
 /// ```
 pub fn is_builtin(name: &str) -> bool {
     name.starts_with("__") || name == "timeFilter"
@@ -56,7 +56,7 @@ pub fn is_builtin(name: &str) -> bool {
 /// anchors (`"^spark.*$"`) and capture groups (`"$1"`) are not references.
 ///
 /// ```
-/// use dashboard_promql::scan;
+/// use dashboard_query::template::scan;
 ///
 /// let q = r#"sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"[[app]]", x=~"^a.*$"}[$__rate_interval]))"#;
 /// let names: Vec<_> = scan(q).into_iter().map(|r| r.name).collect();
@@ -70,7 +70,7 @@ pub fn scan(template: &str) -> Vec<VarRef> {
 /// [`scan`] finds, without allocating. The lint checks every text of every panel with it.
 ///
 /// ```
-/// let names: Vec<&str> = dashboard_promql::var_names("x{a=~\"${app:regex}\"}[$__range] [[b]]").collect();
+/// let names: Vec<&str> = dashboard_query::template::var_names("x{a=~\"${app:regex}\"}[$__range] [[b]]").collect();
 /// assert_eq!(names, ["app", "__range", "b"]);
 /// ```
 pub fn var_names(template: &str) -> impl Iterator<Item = &str> {
@@ -111,7 +111,7 @@ fn raw_refs(template: &str) -> impl Iterator<Item = Raw> + '_ {
 /// into the names of the variables actually passed to it.
 ///
 /// ```
-/// let out = dashboard_promql::rename("x{a=~\"${app:regex}\"}[$__range] + [[app]]", |r| {
+/// let out = dashboard_query::template::rename("x{a=~\"${app:regex}\"}[$__range] + [[app]]", |r| {
 ///     (r.name == "app").then(|| "application".to_string())
 /// });
 /// assert_eq!(out, "x{a=~\"${application:regex}\"}[$__range] + [[application]]");
