@@ -44,3 +44,7 @@ pub mod variable;
 pub use dashboard::{BuildError, BuiltDashboard, Dashboard, Folder, GraphTooltip, Row};
 pub use model::SCHEMA_VERSION;
 pub use unit::Unit;
+
+/// The compile-time checks: `promql!`, `#[derive(Variables)]`, `#[derive(PanelKey)]`
+/// (see `dashboard-macros`), so that depending on this crate is enough.
+pub use dashboard_macros::{promql, PanelKey, Variables};

@@ -11,7 +11,7 @@
 use dashboard_dsl::datasource::{Jaeger, Prometheus, Tempo};
 use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
-use dashboard_macros::Variables;
+use dashboard_dsl::Variables;
 
 /// The uid of Spark Job Tracing.
 pub const TRACING_UID: &str = "spark-job-tracing";

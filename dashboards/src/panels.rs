@@ -19,10 +19,10 @@ use dashboard_dsl::model::Thresholds;
 use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, Tooltip};
 use dashboard_dsl::options::{BarGaugeOptions, StatOptions, TimeseriesOptions};
 use dashboard_dsl::panel::{self, IntoPanelKey, Panel};
+use dashboard_dsl::promql;
 use dashboard_dsl::query::{PromQl, PromQuery};
 use dashboard_dsl::variable::{DatasourceVar, QueryVar};
 use dashboard_dsl::Unit;
-use dashboard_macros::promql;
 
 use crate::common::SparkVars;
 

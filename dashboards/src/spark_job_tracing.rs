@@ -9,8 +9,8 @@ use dashboard_dsl::options::{
 };
 use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::{JaegerQuery, PromQuery, TempoQuery};
+use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
-use dashboard_macros::{promql, PanelKey};
 
 use crate::common::{
     executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars, APP_SPANS,

@@ -11,8 +11,8 @@ use dashboard_dsl::field::{ColorMode, FieldProp};
 use dashboard_dsl::panel;
 use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::variable::{DatasourceVar, QueryVar};
+use dashboard_dsl::{promql, PanelKey, Variables};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
-use dashboard_macros::{promql, PanelKey, Variables};
 
 use crate::panels::{
     active_tasks_per_executor, any_failure, gc_share_of_task_time, heap_peak_query, no_level,

@@ -13,8 +13,8 @@ use dashboard_dsl::options::{BarGaugeDisplayMode, BarGaugeOptions, Calc, Legend,
 use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::{PromQl, PromQuery};
 use dashboard_dsl::variable::DatasourceVar;
+use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
-use dashboard_macros::{promql, PanelKey};
 
 use crate::common::{executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars};
 use crate::panels::{

@@ -14,44 +14,12 @@ use anyhow::{bail, Context, Result};
 use dashboard_sync::diff::{diff_sets, DiffDoc};
 use dashboard_sync::{local, render, GrafanaClient};
 
-use crate::push::{connect, local_dashboards, ConnectionArgs};
-
-/// Output format.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Coloured when stdout is a terminal and NO_COLOR is unset.
-    Terminal,
-    /// GitHub-flavoured markdown, for a pull-request comment.
-    Markdown,
-}
-
-/// `cargo xtask dashboards diff`.
-#[derive(clap::Args, Debug)]
-#[command(group(
-    clap::ArgGroup::new("against_what")
-        .required(true)
-        .args(["grafana_url", "base", "against"])
-))]
-pub struct DiffArgs {
-    /// Compare with what is live in this Grafana (the dashboards built here, by uid).
-    #[arg(long, value_name = "URL")]
-    pub grafana_url: Option<String>,
-    /// Compare with the dashboards as built at this git revision (branch, tag or commit).
-    #[arg(long, value_name = "GIT_REF")]
-    pub base: Option<String>,
-    /// Compare with a directory of dashboard JSON, laid out as `build` writes it.
-    #[arg(long, value_name = "DIR")]
-    pub against: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Terminal)]
-    pub format: Format,
-    #[command(flatten)]
-    pub conn: ConnectionArgs,
-}
+use crate::push::{connect, local_dashboards};
+use crate::{DiffArgs, DiffFormat, Project};
 
 /// Never `Err`: errors are printed here and exit 2, so that 1 means "changes" only.
-pub fn run(args: &DiffArgs) -> Result<ExitCode> {
-    match diff(args) {
+pub fn run(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
+    match diff(project, args) {
         Ok(changed) => Ok(ExitCode::from(u8::from(changed))),
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -60,8 +28,8 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
     }
 }
 
-fn diff(args: &DiffArgs) -> Result<bool> {
-    let now: Vec<DiffDoc> = local_dashboards(None)?
+fn diff(project: &Project, args: &DiffArgs) -> Result<bool> {
+    let now: Vec<DiffDoc> = local_dashboards(project, None)?
         .iter()
         .map(|d| d.to_diff_doc())
         .collect();
@@ -69,7 +37,7 @@ fn diff(args: &DiffArgs) -> Result<bool> {
         let client = connect(url, &args.conn)?;
         from_grafana(&client, &now)?
     } else if let Some(git_ref) = &args.base {
-        from_git(git_ref)?
+        from_git(project, git_ref)?
     } else if let Some(dir) = &args.against {
         from_dir(dir)?
     } else {
@@ -77,11 +45,11 @@ fn diff(args: &DiffArgs) -> Result<bool> {
     };
     let d = diff_sets(&base, &now);
     match args.format {
-        Format::Terminal => print!(
+        DiffFormat::Terminal => print!(
             "{}",
             render::terminal(&d, render::Style::detect(std::io::stdout().is_terminal()))
         ),
-        Format::Markdown => print!("{}", render::markdown(&d)),
+        DiffFormat::Markdown => print!("{}", render::markdown(&d)),
     }
     Ok(d.has_changes())
 }
@@ -205,7 +173,7 @@ fn target_dir(repo: &Path) -> PathBuf {
 
 /// Builds the dashboards as of `git_ref` with that revision's own `xtask dashboards
 /// build`, in a detached worktree, and loads them.
-fn from_git(git_ref: &str) -> Result<Vec<DiffDoc>> {
+fn from_git(project: &Project, git_ref: &str) -> Result<Vec<DiffDoc>> {
     let cwd = std::env::current_dir()?;
     let repo = PathBuf::from(git(&cwd, &["rev-parse", "--show-toplevel"])?);
     let commit = git(
@@ -247,7 +215,7 @@ fn from_git(git_ref: &str) -> Result<Vec<DiffDoc>> {
             "run",
             "--quiet",
             "--package",
-            "xtask",
+            project.package,
             "--",
             "dashboards",
             "build",
@@ -269,6 +237,7 @@ fn from_git(git_ref: &str) -> Result<Vec<DiffDoc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::spark;
     use clap::Parser;
 
     #[derive(Parser, Debug)]
@@ -282,14 +251,14 @@ mod tests {
         assert!(Cli::try_parse_from(["diff"]).is_err());
         assert!(Cli::try_parse_from(["diff", "--base", "main", "--against", "x"]).is_err());
         let c = Cli::try_parse_from(["diff", "--base", "main", "--format", "markdown"]).unwrap();
-        assert_eq!(c.diff.format, Format::Markdown);
+        assert_eq!(c.diff.format, DiffFormat::Markdown);
         assert_eq!(c.diff.base.as_deref(), Some("main"));
     }
 
     #[test]
     fn a_bad_ref_is_an_error_and_leaves_no_worktree() {
         let before = git(Path::new("."), &["worktree", "list"]).unwrap();
-        let e = from_git("no-such-ref-anywhere").unwrap_err();
+        let e = from_git(&spark(), "no-such-ref-anywhere").unwrap_err();
         assert!(format!("{e:#}").contains("is not a commit"), "{e:#}");
         assert_eq!(git(Path::new("."), &["worktree", "list"]).unwrap(), before);
     }
@@ -304,21 +273,28 @@ mod tests {
     fn exit_codes_are_those_of_git_diff_exit_code() {
         let dir = std::env::temp_dir().join(format!("xtask-diff-exit-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        crate::build::run(&dir, false).unwrap();
+        crate::build::run(&spark(), &dir, false).unwrap();
         let a = args(&["--against", dir.to_str().unwrap(), "--format", "markdown"]);
-        assert!(!diff(&a).unwrap(), "the build against itself: no change");
-        assert_eq!(run(&a).unwrap(), ExitCode::from(0));
+        assert!(
+            !diff(&spark(), &a).unwrap(),
+            "the build against itself: no change"
+        );
+        assert_eq!(run(&spark(), &a).unwrap(), ExitCode::from(0));
 
         let file = dir.join("Spark").join("spark-overview.json");
         let mut json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         json["panels"][1]["title"] = serde_json::json!("Renamed");
         std::fs::write(&file, json.to_string()).unwrap();
-        assert!(diff(&a).unwrap());
-        assert_eq!(run(&a).unwrap(), ExitCode::from(1));
+        assert!(diff(&spark(), &a).unwrap());
+        assert_eq!(run(&spark(), &a).unwrap(), ExitCode::from(1));
 
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(run(&a).unwrap(), ExitCode::from(2), "an error is 2, not 1");
+        assert_eq!(
+            run(&spark(), &a).unwrap(),
+            ExitCode::from(2),
+            "an error is 2, not 1"
+        );
     }
 
     /// Builds HEAD in a worktree, in the target directory's `diff-base` (the first run
@@ -326,7 +302,7 @@ mod tests {
     #[test]
     fn base_builds_the_revision_in_a_worktree_and_cleans_up() {
         let before = git(Path::new("."), &["worktree", "list"]).unwrap();
-        let docs = from_git("HEAD").unwrap();
+        let docs = from_git(&spark(), "HEAD").unwrap();
         assert!(docs.iter().any(|d| d.uid == "spark-overview"));
         assert_eq!(git(Path::new("."), &["worktree", "list"]).unwrap(), before);
     }

@@ -1,72 +1,17 @@
 //! `cargo xtask dashboards push`: the command line over `dashboard_sync::push`.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::{ConnectionArgs, Project, PushArgs};
 use anyhow::{bail, Context, Result};
 use dashboard_sync::{
     local, push, render::Style, ClientConfig, Credentials, GrafanaClient, LocalDashboard,
     PushOptions, Secret,
 };
-
-/// How to reach and authenticate to Grafana; shared by `push` and `diff --grafana-url`.
-///
-/// Credentials come from the environment or a file, never from a flag: flags end up in
-/// shell history and in `ps` output.
-#[derive(clap::Args, Debug, Clone)]
-pub struct ConnectionArgs {
-    /// Read the service-account token from this file instead of GRAFANA_TOKEN.
-    ///
-    /// Without either, GRAFANA_USER and GRAFANA_PASSWORD give basic auth.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// The organisation to work in, sent as X-Grafana-Org-Id.
-    #[arg(long, value_name = "N")]
-    pub org_id: Option<u64>,
-    /// Seconds one request may take before it is abandoned (and retried).
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    pub timeout: u64,
-    /// Do not verify Grafana's TLS certificate. Only for a test server with a
-    /// self-signed certificate: anyone on the path could read the token.
-    #[arg(long)]
-    pub insecure_skip_verify: bool,
-    /// Log every request and retry to stderr (credentials are never logged).
-    #[arg(long, short)]
-    pub verbose: bool,
-}
-
-/// `cargo xtask dashboards push`.
-#[derive(clap::Args, Debug)]
-pub struct PushArgs {
-    /// Grafana's root URL, such as http://localhost:3000.
-    #[arg(long, value_name = "URL")]
-    pub grafana_url: String,
-    /// Push the JSON files below DIR (`<folder title>/<uid>.json`, as `build` writes)
-    /// instead of building the dashboards in memory.
-    #[arg(long, value_name = "DIR")]
-    pub input: Option<PathBuf>,
-    /// Put every dashboard in this folder (by uid, it must exist) instead of its own.
-    #[arg(long, value_name = "UID")]
-    pub folder: Option<String>,
-    /// Print the plan (create, update, unchanged or conflict for each dashboard) and
-    /// write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Overwrite dashboards that were edited in Grafana since the last push.
-    #[arg(long)]
-    pub force: bool,
-    /// The version message shown in Grafana's version history.
-    #[arg(long, value_name = "TEXT")]
-    pub message: Option<String>,
-    /// Dashboards in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub concurrency: usize,
-    #[command(flatten)]
-    pub conn: ConnectionArgs,
-}
 
 /// Credentials from `--token-file`, else `GRAFANA_TOKEN`, else `GRAFANA_USER` and
 /// `GRAFANA_PASSWORD`. `env` is the environment, a parameter so tests need not set it.
@@ -132,7 +77,7 @@ pub fn connect(url: &str, conn: &ConnectionArgs) -> Result<GrafanaClient> {
 }
 
 /// The dashboards to push or diff: from `--input`, or built in memory.
-pub fn local_dashboards(input: Option<&Path>) -> Result<Vec<LocalDashboard>> {
+pub fn local_dashboards(project: &Project, input: Option<&Path>) -> Result<Vec<LocalDashboard>> {
     match input {
         Some(dir) => {
             if !dir.is_dir() {
@@ -144,15 +89,15 @@ pub fn local_dashboards(input: Option<&Path>) -> Result<Vec<LocalDashboard>> {
             }
             Ok(d)
         }
-        None => Ok(crate::build::build_all()?
+        None => Ok(crate::build::build_all(project)?
             .iter()
             .map(LocalDashboard::from_built)
             .collect()),
     }
 }
 
-pub fn run(args: &PushArgs) -> Result<ExitCode> {
-    let local = local_dashboards(args.input.as_deref())?;
+pub fn run(project: &Project, args: &PushArgs) -> Result<ExitCode> {
+    let local = local_dashboards(project, args.input.as_deref())?;
     let client = connect(&args.grafana_url, &args.conn)?;
     let opts = PushOptions {
         dry_run: args.dry_run,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use dashboard_dsl::{lint, BuiltDashboard};
 
-use crate::configmap;
+use crate::{configmap, Project};
 
 /// What `dashboards build` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -43,10 +43,10 @@ impl Format {
 }
 
 /// Builds every registered dashboard; fails with every lint problem of every dashboard.
-pub fn build_all() -> Result<Vec<BuiltDashboard>> {
+pub fn build_all(project: &Project) -> Result<Vec<BuiltDashboard>> {
     let mut built = Vec::new();
     let mut problems = Vec::new();
-    for d in dashboards::all() {
+    for d in (project.dashboards)() {
         match d.build() {
             Ok(b) => built.push(b),
             Err(e) => problems.extend(e.errors),
@@ -79,13 +79,33 @@ pub fn existing_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    Ok(dashboard_sync::local::files_below(dir, ext)?)
+    files_below(dir, ext).with_context(|| format!("listing {}", dir.display()))
+}
+
+/// Every `.<ext>` file below `dir`, relative to it, sorted: the files of one output
+/// directory, for the stale-file check and for reading a directory of dashboards.
+fn files_below(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+                files.push(rel);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// `dashboards build` in the JSON format (what the diff tests call).
 #[cfg_attr(not(test), allow(dead_code))]
-pub fn run(out: &Path, check: bool) -> Result<ExitCode> {
-    run_as(Some(out), check, Format::Json)
+pub fn run(project: &Project, out: &Path, check: bool) -> Result<ExitCode> {
+    run_as(project, Some(out), check, Format::Json)
 }
 
 /// The files of `format`, by path below the output directory: (content, dashboard).
@@ -121,7 +141,12 @@ fn render(
 
 /// `dashboards build --format FORMAT [--out DIR] [--check]`; `out` defaults to
 /// [`Format::default_out`].
-pub fn run_as(out: Option<&Path>, check: bool, format: Format) -> Result<ExitCode> {
+pub fn run_as(
+    project: &Project,
+    out: Option<&Path>,
+    check: bool,
+    format: Format,
+) -> Result<ExitCode> {
     let out = out.unwrap_or_else(|| format.default_out());
     if out.exists() && !out.is_dir() {
         bail!(
@@ -129,7 +154,7 @@ pub fn run_as(out: Option<&Path>, check: bool, format: Format) -> Result<ExitCod
             out.display()
         );
     }
-    let built = build_all()?;
+    let built = build_all(project)?;
     let files = render(&built, format)?;
     let stale: Vec<PathBuf> = existing_files(out, format.extension())?
         .into_iter()

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
+use crate::Project;
+
 /// Every `.json` file below `dir` (sorted), parsed. A file that is not a dashboard
 /// (no object, no `panels` or `uid`) is an error naming the file.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
@@ -39,8 +41,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
 }
 
 /// The dashboards of the `dashboards` crate, built and linted, as JSON values.
-pub fn built() -> Result<Vec<Value>> {
-    crate::build::build_all()?
+pub fn built(project: &Project) -> Result<Vec<Value>> {
+    crate::build::build_all(project)?
         .iter()
         .map(|d| serde_json::to_value(&d.model).context("serialising a built dashboard"))
         .collect()

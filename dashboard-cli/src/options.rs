@@ -1,0 +1,131 @@
+//! The arguments of every command, apart from the commands themselves: parsing them
+//! needs only clap, so a build without the `remote` feature still knows every command.
+
+use std::path::PathBuf;
+
+/// Output format of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValidateFormat {
+    /// One table per dashboard.
+    Table,
+    /// Machine-readable, for CI.
+    Json,
+}
+
+/// `cargo xtask dashboards validate`.
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Base URL of the Prometheus to check against.
+    #[arg(long)]
+    pub prometheus_url: String,
+    /// Check the dashboard JSON files in this directory instead of building them.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ValidateFormat,
+    /// Queries that return no series are warnings, not failures.
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// How far back range queries look, in seconds.
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+    pub window: u64,
+    /// Prometheus' scrape interval in seconds (sets $__rate_interval).
+    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    pub scrape_interval: u64,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Requests to Prometheus in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+/// How to reach and authenticate to Grafana; shared by `push` and `diff --grafana-url`.
+///
+/// Credentials come from the environment or a file, never from a flag: flags end up in
+/// shell history and in `ps` output.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConnectionArgs {
+    /// Read the service-account token from this file instead of GRAFANA_TOKEN.
+    ///
+    /// Without either, GRAFANA_USER and GRAFANA_PASSWORD give basic auth.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// The organisation to work in, sent as X-Grafana-Org-Id.
+    #[arg(long, value_name = "N")]
+    pub org_id: Option<u64>,
+    /// Seconds one request may take before it is abandoned (and retried).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Do not verify Grafana's TLS certificate. Only for a test server with a
+    /// self-signed certificate: anyone on the path could read the token.
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
+    /// Log every request and retry to stderr (credentials are never logged).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// `cargo xtask dashboards push`.
+#[derive(clap::Args, Debug)]
+pub struct PushArgs {
+    /// Grafana's root URL, such as http://localhost:3000.
+    #[arg(long, value_name = "URL")]
+    pub grafana_url: String,
+    /// Push the JSON files below DIR (`<folder title>/<uid>.json`, as `build` writes)
+    /// instead of building the dashboards in memory.
+    #[arg(long, value_name = "DIR")]
+    pub input: Option<PathBuf>,
+    /// Put every dashboard in this folder (by uid, it must exist) instead of its own.
+    #[arg(long, value_name = "UID")]
+    pub folder: Option<String>,
+    /// Print the plan (create, update, unchanged or conflict for each dashboard) and
+    /// write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite dashboards that were edited in Grafana since the last push.
+    #[arg(long)]
+    pub force: bool,
+    /// The version message shown in Grafana's version history.
+    #[arg(long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Dashboards in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+}
+
+/// Output format of `diff`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Coloured when stdout is a terminal and NO_COLOR is unset.
+    Terminal,
+    /// GitHub-flavoured markdown, for a pull-request comment.
+    Markdown,
+}
+
+/// `cargo xtask dashboards diff`.
+#[derive(clap::Args, Debug)]
+#[command(group(
+    clap::ArgGroup::new("against_what")
+        .required(true)
+        .args(["grafana_url", "base", "against"])
+))]
+pub struct DiffArgs {
+    /// Compare with what is live in this Grafana (the dashboards built here, by uid).
+    #[arg(long, value_name = "URL")]
+    pub grafana_url: Option<String>,
+    /// Compare with the dashboards as built at this git revision (branch, tag or commit).
+    #[arg(long, value_name = "GIT_REF")]
+    pub base: Option<String>,
+    /// Compare with a directory of dashboard JSON, laid out as `build` writes it.
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+}
