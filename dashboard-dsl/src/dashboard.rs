@@ -13,41 +13,8 @@ use crate::model::{
 };
 use crate::panel::PanelSpec;
 use crate::variable::{IntoVariable, Variables};
+use crate::Folder;
 use crate::SCHEMA_VERSION;
-
-/// The Grafana folder a dashboard belongs in. Not part of the dashboard JSON: `build`
-/// writes it as the file's subdirectory and `push` creates it by uid.
-///
-/// ```
-/// let f = dashboard_dsl::Folder::new("spark", "Spark");
-/// assert_eq!(f.uid, "spark");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Folder {
-    /// Folder uid.
-    pub uid: String,
-    /// Folder title, also the directory name.
-    pub title: String,
-    /// The parent folder's uid, for nested folders.
-    pub parent_uid: Option<String>,
-}
-
-impl Folder {
-    /// A top-level folder.
-    pub fn new(uid: &str, title: &str) -> Self {
-        Folder {
-            uid: uid.to_string(),
-            title: title.to_string(),
-            parent_uid: None,
-        }
-    }
-
-    /// Nest under another folder.
-    pub fn parent(mut self, uid: &str) -> Self {
-        self.parent_uid = Some(uid.to_string());
-        self
-    }
-}
 
 /// Shared crosshair or tooltip across panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -8,7 +8,7 @@ use crate::model::{
     FieldColor, MappingResult, OverrideProperty, RangeMapping, RegexMapping, SpecialMapping,
     ThresholdStep, Thresholds, ValueMapping,
 };
-use crate::unit::Unit;
+use crate::Unit;
 
 /// Threshold steps: a base colour, then a colour from each value upwards. Colours are
 /// Grafana's names or `#rrggbb` literals; build [`ThresholdStep`]s yourself for colours

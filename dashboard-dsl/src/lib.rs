@@ -34,16 +34,14 @@ pub mod field;
 pub mod layout;
 pub mod link;
 pub mod lint;
-pub mod model;
-pub mod options;
 pub mod panel;
 pub mod query;
-mod unit;
 pub mod variable;
 
-pub use dashboard::{BuildError, BuiltDashboard, Dashboard, Folder, GraphTooltip, Row};
-pub use model::SCHEMA_VERSION;
-pub use unit::Unit;
+pub use dashboard::{BuildError, BuiltDashboard, Dashboard, GraphTooltip, Row};
+/// The model lives in `dashboard-model`, so that tools that read dashboards back (validate,
+/// sync) need not depend on the builders; these paths are the ones the DSL always had.
+pub use dashboard_model::{model, options, Folder, Unit, SCHEMA_VERSION};
 
 /// The compile-time checks: `promql!`, `#[derive(Variables)]`, `#[derive(PanelKey)]`
 /// (see `dashboard-macros`), so that depending on this crate is enough.

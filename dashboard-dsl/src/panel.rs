@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::options::*;
 use crate::query::{OutputLabels, Query};
-use crate::unit::Unit;
+use crate::Unit;
 
 /// A stable panel key. Panel ids derive from it, so reordering panels keeps ids (and
 /// `viewPanel=` links) unchanged. `#[derive(PanelKey)]` on an enum makes duplicate keys a

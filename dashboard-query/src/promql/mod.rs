@@ -1,7 +1,9 @@
 //! PromQL templates: Grafana variables replaced by placeholders that keep the query
 //! parseable ([`substitute`], [`parse`]), the labels a query returns
 //! ([`output_labels`]) and the legend labels it drops ([`missing_legend_labels`]),
-//! the metric names and groupings it uses ([`metric_names`], [`grouping_labels`]).
+//! the metric names and groupings it uses ([`metric_names`], [`grouping_labels`]),
+//! counters read without a rate ([`raw_counters`]) and rates over a range that is not
+//! `$__rate_interval` ([`parse_with_ranges`]).
 //!
 //! ```
 //! let expr = dashboard_query::promql::parse(
@@ -11,16 +13,25 @@
 //! assert!(dashboard_query::promql::missing_legend_labels(&expr, "{{executor_id}}").is_empty());
 //! ```
 
+mod counters;
 mod labels;
 mod names;
+mod rate_interval;
 mod substitute;
+mod walk;
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub use counters::{
+    is_counter_name, raw_counters, RawCounter, COUNTER_FUNCTIONS, COUNTER_SAFE, COUNTER_SUFFIXES,
+};
 pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabels};
 pub use names::{grouping_labels, metric_names};
 pub use promql_parser::parser::Expr;
+pub use rate_interval::{
+    parse_with_ranges, FixedRange, RangedExpr, RATE_FUNCTIONS, RATE_RANGE_VARIABLES,
+};
 pub use substitute::{is_var_placeholder, substitute, VAR_PLACEHOLDER_PREFIX};
 
 /// Why a PromQL template failed to parse.

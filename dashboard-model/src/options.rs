@@ -126,7 +126,7 @@ impl Legend {
     /// usual shape for "which executor is the outlier" panels.
     ///
     /// ```
-    /// use dashboard_dsl::options::{Calc, Legend, LegendMode};
+    /// use dashboard_model::options::{Calc, Legend, LegendMode};
     /// let l = Legend::table(&[Calc::Max, Calc::Mean]);
     /// assert_eq!(l.display_mode, LegendMode::Table);
     /// assert_eq!(l.sort_by.as_deref(), Some("Max"));
@@ -145,7 +145,7 @@ impl Legend {
     /// No legend at all.
     ///
     /// ```
-    /// assert!(!dashboard_dsl::options::Legend::hidden().show_legend);
+    /// assert!(!dashboard_model::options::Legend::hidden().show_legend);
     /// ```
     pub fn hidden() -> Self {
         Legend {
@@ -160,7 +160,7 @@ impl Calc {
     /// The column header Grafana shows for this reducer, which `legend.sortBy` refers to.
     ///
     /// ```
-    /// assert_eq!(dashboard_dsl::options::Calc::LastNotNull.display_name(), "Last *");
+    /// assert_eq!(dashboard_model::options::Calc::LastNotNull.display_name(), "Last *");
     /// ```
     pub fn display_name(self) -> &'static str {
         match self {
@@ -195,7 +195,7 @@ impl Tooltip {
     /// All series, largest first: what you want when comparing executors.
     ///
     /// ```
-    /// use dashboard_dsl::options::{Tooltip, TooltipMode};
+    /// use dashboard_model::options::{Tooltip, TooltipMode};
     /// assert_eq!(Tooltip::all_descending().mode, TooltipMode::Multi);
     /// ```
     pub fn all_descending() -> Self {
@@ -232,7 +232,7 @@ impl ReduceOptions {
     /// Reduce each series with one calculation.
     ///
     /// ```
-    /// use dashboard_dsl::options::{Calc, ReduceOptions};
+    /// use dashboard_model::options::{Calc, ReduceOptions};
     /// assert_eq!(ReduceOptions::calc(Calc::Max).calcs, vec![Calc::Max]);
     /// ```
     pub fn calc(calc: Calc) -> Self {

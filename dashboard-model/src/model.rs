@@ -38,18 +38,19 @@ mod num {
 /// it forward on load). Pinned here and nowhere else.
 ///
 /// ```
-/// assert_eq!(dashboard_dsl::SCHEMA_VERSION, 41);
+/// assert_eq!(dashboard_model::SCHEMA_VERSION, 41);
 /// ```
 pub const SCHEMA_VERSION: u32 = 41;
 
 /// A whole dashboard, as stored by Grafana.
 ///
 /// ```
-/// let d = dashboard_dsl::Dashboard::new("demo", "Demo").build().unwrap();
-/// assert_eq!(d.model.uid, "demo");
-/// assert_eq!(d.model.schema_version, dashboard_dsl::SCHEMA_VERSION);
+/// use dashboard_model::{DashboardModel, SCHEMA_VERSION};
+/// let d = DashboardModel { uid: "demo".into(), schema_version: SCHEMA_VERSION, ..DashboardModel::default() };
+/// assert_eq!(d.uid, "demo");
+/// assert_eq!(d.schema_version, 41);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardModel {
     pub annotations: Annotations,
@@ -187,7 +188,7 @@ impl GridPos {
     /// Whether two rectangles share any cell.
     ///
     /// ```
-    /// use dashboard_dsl::model::GridPos;
+    /// use dashboard_model::model::GridPos;
     /// let a = GridPos { h: 2, w: 12, x: 0, y: 0 };
     /// assert!(a.overlaps(&GridPos { h: 1, w: 1, x: 11, y: 1 }));
     /// assert!(!a.overlaps(&GridPos { h: 1, w: 12, x: 12, y: 0 }));
@@ -248,7 +249,7 @@ pub struct Transformation {
 }
 
 /// One query of a panel. The fields are the union of what the Prometheus, Tempo, Jaeger and
-/// Loki query editors store; the typed builders in [`crate::query`] set only their own.
+/// Loki query editors store; the typed query builders of `dashboard-dsl` set only their own.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Target {

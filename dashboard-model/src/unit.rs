@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 /// shows raw numbers.
 ///
 /// ```
-/// use dashboard_dsl::Unit;
+/// use dashboard_model::Unit;
 /// assert_eq!(Unit::Seconds.id(), "s");
 /// assert_eq!(Unit::PercentUnit.id(), "percentunit");
 /// ```
@@ -563,7 +563,7 @@ impl Unit {
     /// The unit id Grafana stores in `fieldConfig.defaults.unit`.
     ///
     /// ```
-    /// assert_eq!(dashboard_dsl::Unit::BytesIEC.id(), "bytes");
+    /// assert_eq!(dashboard_model::Unit::BytesIEC.id(), "bytes");
     /// ```
     pub const fn id(self) -> &'static str {
         match self {
