@@ -348,16 +348,23 @@ fn invalid_traceql_in_a_panel_and_a_data_link() {
 #[test]
 fn incomplete_panels_fail_only_dashboards_that_deny_them() {
     use dashboard_dsl::field::thresholds;
+    use dashboard_dsl::query::TempoQuery;
     use dashboard_dsl::Unit;
     let prom = prom();
     let bare = || {
         panel::timeseries("shuffle", "Shuffle read").query(
             &prom,
-            PromQuery::new("sum(rate(metrics_executor_totalShuffleRead_bytes_total[5m]))"),
+            PromQuery::new(
+                "sum(rate(metrics_executor_totalShuffleRead_bytes_total[$__rate_interval]))",
+            ),
         )
     };
+    let tempo = DatasourceVar::<Tempo>::new("tempo");
+    let slots = || PromQuery::new("sum(metrics_executor_maxTasks)");
     let dashboard = |deny: bool| {
-        let d = Dashboard::new("lint-test", "Lint test").variable(&prom);
+        let d = Dashboard::new("lint-test", "Lint test")
+            .variable(&prom)
+            .variable(&tempo);
         let d = if deny { d.deny_incomplete_panels() } else { d };
         d.row(
             Row::new("Shuffle")
@@ -367,15 +374,24 @@ fn incomplete_panels_fail_only_dashboards_that_deny_them() {
                     panel::stat("skew", "Skew")
                         .description("max/avg")
                         .unit(Unit::Short)
-                        .thresholds(thresholds("green", &[(2.0, "red")])),
+                        .thresholds(thresholds("green", &[(2.0, "red")]))
+                        .query(&prom, slots()),
                 )
                 // Trace, text and heatmap panels need only what applies to them.
-                .panel(panel::traces("trace", "Trace").description("One trace."))
+                .panel(
+                    panel::traces("trace", "Trace")
+                        .description("One trace.")
+                        .query(
+                            &tempo,
+                            TempoQuery::trace_id("4bf92f3577b34da6a3ce929d0e0e4736"),
+                        ),
+                )
                 .panel(panel::text("notes", "Notes", "Read me"))
                 .panel(
                     panel::heatmap("task_time", "Task time")
                         .description("Task time buckets.")
-                        .y_unit(Unit::Seconds),
+                        .y_unit(Unit::Seconds)
+                        .query(&prom, slots()),
                 ),
         )
     };
@@ -474,4 +490,213 @@ fn data_link_reading_a_label_the_query_aggregates_away() {
             PromQuery::new(r#"sum(metrics_executor_activeTasks{application_name=~"$app"})"#),
         );
     assert!(with_panel(panel_link_only).build().is_ok());
+}
+
+/// A complete timeseries panel over `expr`: only the query rules can find anything in it.
+fn complete_panel(key: &'static str, expr: &str) -> panel::PanelSpec {
+    use dashboard_dsl::field::thresholds;
+    panel::timeseries(key, "Task time")
+        .description("Task time per second.")
+        .unit(dashboard_dsl::Unit::Seconds)
+        .thresholds(thresholds("green", &[]))
+        .query(&prom(), PromQuery::new(expr.to_string()))
+        .into()
+}
+
+/// The findings of the opt-in rules on a dashboard with the usual variables and `panels`.
+fn complete_errors(panels: Vec<panel::PanelSpec>) -> Vec<LintError> {
+    let prom = prom();
+    let d = Dashboard::new("lint-test", "Lint test")
+        .deny_incomplete_panels()
+        .variable(&prom)
+        .variable(&app(&prom));
+    errors(panels.into_iter().fold(d, Dashboard::panel))
+}
+
+#[test]
+fn panels_without_a_title_or_a_query() {
+    use dashboard_dsl::field::thresholds;
+    let errs = complete_errors(vec![panel::stat("untitled", " ")
+        .description("Nothing yet.")
+        .unit(dashboard_dsl::Unit::Short)
+        .thresholds(thresholds("green", &[]))
+        .into()]);
+    let kinds: Vec<LintKind> = errs.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [LintKind::PanelTitle, LintKind::PanelNoTargets],
+        "{errs:#?}"
+    );
+    assert!(
+        errs[0].to_string().starts_with("[panel-title]"),
+        "{errs:#?}"
+    );
+    assert!(errs[1].message.contains("\"No data\""), "{errs:#?}");
+    assert!(errs[1].help.contains("add a query"), "{errs:#?}");
+}
+
+#[test]
+fn datasources_are_picked_through_variables() {
+    use dashboard_dsl::query::TempoQuery;
+    // A fixed Prometheus uid although `$prometheus` exists, and a Tempo datasource with no
+    // Tempo variable at all.
+    let fixed = Datasource::<Prometheus>::uid("prod-prometheus");
+    let tempo = Datasource::<Tempo>::uid("tempo");
+    let errs = complete_errors(vec![
+        panel::timeseries("fixed", "Fixed")
+            .description("Task time.")
+            .unit(dashboard_dsl::Unit::Seconds)
+            .thresholds(dashboard_dsl::field::thresholds("green", &[]))
+            .query(&fixed, PromQuery::new("sum(metrics_executor_maxTasks)"))
+            .into(),
+        panel::traces("trace", "Trace")
+            .description("One trace.")
+            .query(
+                &tempo,
+                TempoQuery::trace_id("4bf92f3577b34da6a3ce929d0e0e4736"),
+            )
+            .into(),
+    ]);
+    let kinds: Vec<LintKind> = errs.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [LintKind::PanelDatasource, LintKind::TemplateDatasource],
+        "{errs:#?}"
+    );
+    let fixed = errs[0].to_string();
+    assert!(fixed.contains("panel \"Fixed\""), "{fixed}");
+    assert!(fixed.contains("`prod-prometheus`"), "{fixed}");
+    assert!(fixed.contains("${prometheus}"), "{fixed}");
+    let missing = errs[1].to_string();
+    assert!(
+        missing.contains("no tempo datasource variable"),
+        "{missing}"
+    );
+    assert!(missing.contains("panel \"Trace\""), "{missing}");
+}
+
+#[test]
+fn query_variables_refresh_when_the_time_range_changes() {
+    use dashboard_dsl::variable::Refresh;
+    let prom = prom();
+    let stale = QueryVar::new("executor")
+        .datasource(&prom)
+        .query("label_values(metrics_executor_activeTasks, executor_id)")
+        .refresh(Refresh::OnLoad);
+    let d = Dashboard::new("lint-test", "Lint test")
+        .deny_incomplete_panels()
+        .variable(&prom)
+        .variable(&stale);
+    let e = only(&errors(d), LintKind::TemplateOnTimeChangeReload).to_string();
+    assert!(e.contains("variable `executor`"), "{e}");
+    assert!(e.contains("refresh: 2"), "{e}");
+}
+
+#[test]
+fn dashboards_stored_as_editable() {
+    // The DSL writes no `editable: true`; a model read from elsewhere may hold one.
+    let mut model = Dashboard::new("lint-test", "Lint test")
+        .build()
+        .unwrap()
+        .model;
+    assert!(lint::lint_complete(&model).is_empty());
+    model.editable = Some(true);
+    let found = lint::lint_complete(&model);
+    let e = only(&found, LintKind::UneditableDashboard).to_string();
+    assert!(
+        e.starts_with("[uneditable-dashboard] dashboard `lint-test`"),
+        "{e}"
+    );
+    model.editable = Some(false);
+    assert!(lint::lint_complete(&model).is_empty());
+}
+
+#[test]
+fn rates_over_a_range_that_is_not_the_rate_interval() {
+    let errs = complete_errors(vec![
+        complete_panel(
+            "fixed",
+            "sum(rate(metrics_executor_runTime_seconds_total[5m])) \
+             / sum(irate(metrics_executor_totalTasks_total[$__interval]))",
+        ),
+        // What is right: the rate interval, or the whole range for a total.
+        complete_panel(
+            "right",
+            "sum(rate(metrics_executor_runTime_seconds_total[$__rate_interval])) \
+             + sum(increase(metrics_executor_runTime_seconds_total[$__range]))",
+        ),
+    ]);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs.iter().all(|e| e.kind == LintKind::TargetRateInterval),
+        "{errs:#?}"
+    );
+    let first = errs[0].to_string();
+    assert!(
+        first.contains("rate(metrics_executor_runTime_seconds_total[5m])"),
+        "{first}"
+    );
+    assert!(first.contains("[$__rate_interval]"), "{first}");
+    assert!(
+        errs[1]
+            .message
+            .contains("irate(metrics_executor_totalTasks_total[$__interval])"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn counters_read_without_a_rate_and_their_allowances() {
+    let raw = "sum(metrics_executor_failedTasks_total{application_name=~\"$app\"})";
+    let e = only(
+        &complete_errors(vec![complete_panel("raw", raw)]),
+        LintKind::TargetCounterAgg,
+    )
+    .to_string();
+    assert!(
+        e.contains("counter `metrics_executor_failedTasks_total` is read raw by `sum`"),
+        "{e}"
+    );
+    assert!(e.contains("# lint-allow target-counter-agg: <why>"), "{e}");
+
+    // With a reason, the query opts out; Grafana and Prometheus see a comment.
+    let allowed = format!("{raw}\n# lint-allow target-counter-agg: the running total is the point");
+    let prom = prom();
+    let ok = Dashboard::new("lint-test", "Lint test")
+        .deny_incomplete_panels()
+        .variable(&prom)
+        .variable(&app(&prom))
+        .panel(complete_panel("allowed", &allowed));
+    assert!(ok.build().is_ok());
+
+    // An allowance without a reason, of a rule a query cannot allow, or that allows
+    // nothing, is an error of its own.
+    for (query, says) in [
+        (
+            format!("{raw}\n# lint-allow target-counter-agg"),
+            "gives no reason",
+        ),
+        (
+            format!("{raw} # lint-allow invalid-promql: trust me"),
+            "which a query cannot allow",
+        ),
+        (
+            "sum(rate(metrics_executor_failedTasks_total[$__rate_interval]))\n\
+             # lint-allow target-counter-agg: was raw once"
+                .to_string(),
+            "allows nothing",
+        ),
+    ] {
+        let errs = complete_errors(vec![complete_panel("allow", &query)]);
+        let allow: Vec<&LintError> = errs
+            .iter()
+            .filter(|e| e.kind == LintKind::LintAllow)
+            .collect();
+        assert_eq!(allow.len(), 1, "{query}: {errs:#?}");
+        let text = allow[0].to_string();
+        assert!(
+            text.starts_with("[lint-allow]") && text.contains(says),
+            "{query}: {text}"
+        );
+    }
 }
