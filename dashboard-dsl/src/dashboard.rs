@@ -1,15 +1,12 @@
 //! The dashboard builder: rows, panels, variables and links in; a laid-out, linted
 //! [`DashboardModel`] out.
 
-use std::collections::BTreeMap;
-
+use crate::build;
 use crate::datasource::{AsDatasource, Prometheus};
-use crate::layout::{self, Item};
 use crate::link::DashLink;
-use crate::lint::{self, LintError, LintKind};
+use crate::lint::LintError;
 use crate::model::{
-    Annotation, Annotations, DashboardModel, GridPos, Panel as PanelModel, Templating, TimeRange,
-    Variable,
+    Annotation, Annotations, DashboardModel, Panel as PanelModel, Templating, TimeRange, Variable,
 };
 use crate::panel::PanelSpec;
 use crate::variable::{IntoVariable, Variables};
@@ -37,10 +34,12 @@ pub enum GraphTooltip {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    title: String,
-    collapsed: bool,
-    repeat: Option<String>,
-    panels: Vec<PanelSpec>,
+    pub(crate) title: String,
+    pub(crate) collapsed: bool,
+    pub(crate) repeat: Option<String>,
+    pub(crate) panels: Vec<PanelSpec>,
+    /// Set by the build, from the title.
+    pub(crate) id: u32,
 }
 
 impl Row {
@@ -51,6 +50,7 @@ impl Row {
             collapsed: false,
             repeat: None,
             panels: Vec::new(),
+            id: 0,
         }
     }
 
@@ -270,181 +270,16 @@ impl Dashboard {
         self
     }
 
-    /// Lay out, assign ids and lint. Fails with every problem found, not just the first.
-    pub fn build(mut self) -> Result<BuiltDashboard, BuildError> {
-        let uid = self.uid.clone();
-        let mut errors = Vec::new();
-
-        // Keys -> ids, independent of order: see `assign_ids`. Borrowed, not copied: a
-        // build of 1,000 panels should not allocate 1,000 titles to find a duplicate.
-        let row_keys: Vec<String> = self.rows.iter().map(|r| row_key(&r.title)).collect();
-        let mut keys: Vec<(&str, &str)> = Vec::with_capacity(
-            self.top.len() + self.rows.iter().map(|r| r.panels.len() + 1).sum::<usize>(),
-        );
-        keys.extend(
-            self.top
-                .iter()
-                .map(|p| (p.key.as_ref(), p.model.title.as_str())),
-        );
-        for (r, key) in self.rows.iter().zip(&row_keys) {
-            keys.push((key.as_str(), r.title.as_str()));
-            keys.extend(
-                r.panels
-                    .iter()
-                    .map(|p| (p.key.as_ref(), p.model.title.as_str())),
-            );
-        }
-        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-        for &(k, title) in &keys {
-            if let Some(first) = seen.insert(k, title) {
-                errors.push(LintError {
-                    dashboard: uid.clone(),
-                    panel: Some(title.to_string()),
-                    query: None,
-                    kind: LintKind::DuplicatePanelKey,
-                    message: format!("panel key `{k}` is used twice (also by {first})"),
-                    help: "give each panel its own key; ids and viewPanel links derive from it"
-                        .into(),
-                });
-            }
-        }
-        // Ids in the order of `keys`, so that they can be set on the specs without keeping
-        // the keys borrowed.
-        let ids = assign_ids(keys.iter().map(|&(k, _)| k));
-        let ordered: Vec<u32> = keys.iter().map(|&(k, _)| ids[k]).collect();
-        drop(ids);
-        drop(seen);
-        drop(keys);
-        let mut ordered = ordered.into_iter();
-        let mut row_ids = Vec::with_capacity(self.rows.len());
-        for p in self.top.iter_mut() {
-            p.model.id = ordered.next().unwrap_or_default();
-        }
-        for r in self.rows.iter_mut() {
-            row_ids.push(ordered.next().unwrap_or_default());
-            for p in r.panels.iter_mut() {
-                p.model.id = ordered.next().unwrap_or_default();
-            }
-        }
-
-        for p in self
-            .top
-            .iter()
-            .chain(self.rows.iter().flat_map(|r| &r.panels))
-        {
-            for e in &p.errors {
-                errors.push(LintError {
-                    dashboard: uid.clone(),
-                    panel: Some(p.model.title.clone()),
-                    query: None,
-                    kind: LintKind::UnknownQueryRef,
-                    message: e.clone(),
-                    help: "use the QueryRef returned by this panel's add_query".into(),
-                });
-            }
-        }
-
-        // The labels `promql!` computed, moved out of the specs, by expression for the lint.
-        let mut checked = lint::Checked::default();
-        for p in self
-            .top
-            .iter_mut()
-            .chain(self.rows.iter_mut().flat_map(|r| r.panels.iter_mut()))
-        {
-            for (index, labels) in p.checked.drain(..) {
-                // One copy of each distinct expression, not one per query.
-                if let Some(expr) = p.model.targets.get(index).and_then(|t| t.expr.as_ref()) {
-                    if !checked.contains_key(expr) {
-                        checked.insert(expr.clone(), labels);
-                    }
-                }
-            }
-        }
-
-        let mut panels: Vec<PanelModel> = Vec::new();
-        let mut y = 0;
-        let layout_section = |specs: Vec<PanelSpec>,
-                              top: u32,
-                              errors: &mut Vec<LintError>|
-         -> (Vec<PanelModel>, u32) {
-            let items: Vec<Item> = specs
-                .iter()
-                .map(|p| Item {
-                    w: p.size.w,
-                    h: p.size.h,
-                    pin: p.pin,
-                })
-                .collect();
-            match layout::place(&items, top) {
-                Ok((pos, bottom)) => {
-                    let out = specs
-                        .into_iter()
-                        .zip(pos)
-                        .map(|(spec, gp)| finish(spec, gp))
-                        .collect();
-                    (out, bottom)
-                }
-                Err(e) => {
-                    let culprit = match &e {
-                        layout::LayoutError::BadSize { index, .. }
-                        | layout::LayoutError::PinOutsideGrid { index, .. } => *index,
-                        layout::LayoutError::PinsOverlap { second, .. } => *second,
-                    };
-                    errors.push(LintError {
-                        dashboard: uid.clone(),
-                        panel: specs.get(culprit).map(|p| p.model.title.clone()),
-                        query: None,
-                        kind: LintKind::OutsideGrid,
-                        message: e.to_string(),
-                        help: "fix the panel's width, height or pin".into(),
-                    });
-                    (Vec::new(), top)
-                }
-            }
+    /// Lay out, assign ids and lint (the passes of [`crate::build`]). Fails with every
+    /// problem found, not just the first.
+    pub fn build(self) -> Result<BuiltDashboard, BuildError> {
+        let mut sections = build::Sections {
+            top: self.top,
+            rows: self.rows,
         };
-
-        let (top_panels, bottom) = layout_section(self.top, 0, &mut errors);
-        panels.extend(top_panels);
-        y = y.max(bottom);
-        for (row, id) in self.rows.into_iter().zip(row_ids) {
-            let header = GridPos {
-                h: 1,
-                w: layout::GRID_WIDTH,
-                x: 0,
-                y,
-            };
-            let (children, bottom) = layout_section(row.panels, y + 1, &mut errors);
-            let mut row_model = PanelModel {
-                collapsed: Some(row.collapsed),
-                datasource: None,
-                description: None,
-                field_config: None,
-                grid_pos: header,
-                id,
-                interval: None,
-                links: Vec::new(),
-                max_data_points: None,
-                options: None,
-                panels: Some(Vec::new()),
-                repeat: row.repeat,
-                repeat_direction: None,
-                targets: Vec::new(),
-                title: row.title,
-                transformations: Vec::new(),
-                transparent: None,
-                kind: "row".into(),
-            };
-            if row.collapsed {
-                row_model.panels = Some(children);
-                panels.push(row_model);
-                y += 1;
-            } else {
-                panels.push(row_model);
-                panels.extend(children);
-                y = bottom.max(y + 1);
-            }
-        }
-
+        let mut resolved = build::resolve(&self.uid, &mut sections);
+        build::assign_ids(&mut sections);
+        let panels = build::place(&self.uid, sections, &mut resolved.errors);
         let model = DashboardModel {
             annotations: Annotations {
                 list: self.annotations,
@@ -466,16 +301,9 @@ impl Dashboard {
             title: self.title,
             uid: self.uid,
         };
-        let duplicate_keys = errors.iter().any(|e| e.kind == LintKind::DuplicatePanelKey);
-        errors.extend(
-            lint::lint_dashboard_checked(&model, &checked)
-                .into_iter()
-                // Duplicate keys give duplicate ids; the key is the error worth reading.
-                .filter(|e| !(duplicate_keys && e.kind == LintKind::DuplicatePanelKey)),
-        );
-        if self.deny_incomplete {
-            errors.extend(lint::lint_complete(&model));
-        }
+        let found = build::lint(&model, &resolved, self.deny_incomplete);
+        let mut errors = resolved.errors;
+        errors.extend(found);
         if errors.is_empty() {
             Ok(BuiltDashboard {
                 model,
@@ -487,47 +315,7 @@ impl Dashboard {
     }
 }
 
-fn row_key(title: &str) -> String {
-    format!("row:{title}")
-}
-
-fn finish(spec: PanelSpec, grid_pos: GridPos) -> PanelModel {
-    let mut m = spec.model;
-    m.grid_pos = grid_pos;
-    m
-}
-
-/// Panel ids from keys: a hash of the key, so adding, removing or reordering other panels
-/// leaves an id alone. Collisions (rare, 31-bit) are resolved by probing in key order,
-/// which depends only on the set of keys, never on their order on the page.
-///
-/// ```
-/// let a = dashboard_dsl::dashboard::assign_ids(["gc", "shuffle"]);
-/// let b = dashboard_dsl::dashboard::assign_ids(["shuffle", "gc", "spill"]);
-/// assert_eq!(a["gc"], b["gc"]);
-/// ```
-pub fn assign_ids<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, u32> {
-    let mut sorted: Vec<&str> = keys.into_iter().collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut taken = std::collections::HashSet::with_capacity(sorted.len());
-    let mut ids = BTreeMap::new();
-    for key in sorted {
-        let mut id = fnv1a(key) & 0x7fff_ffff;
-        while id == 0 || !taken.insert(id) {
-            id = (id + 1) & 0x7fff_ffff;
-        }
-        ids.insert(key, id);
-    }
-    ids
-}
-
-fn fnv1a(s: &str) -> u32 {
-    // FNV-1a: tiny, stable across platforms and Rust versions (unlike DefaultHasher).
-    s.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
-}
+pub use crate::build::ids_from_keys;
 
 /// A dashboard that passed layout and lint.
 #[derive(Debug, Clone, PartialEq)]

@@ -28,6 +28,12 @@
 //! assert_eq!(built.query_count(), 1);
 //! ```
 
+// `promql!` expands to `::dashboard_dsl::…` paths; this makes them resolve in the
+// crate's own tests too.
+#[cfg(test)]
+extern crate self as dashboard_dsl;
+
+mod build;
 pub mod dashboard;
 pub mod datasource;
 pub mod field;

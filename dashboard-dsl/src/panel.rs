@@ -9,7 +9,7 @@ use crate::field::{ColorMode, FieldProp};
 use crate::link::PanelLink;
 use crate::model::{
     self, FieldConfig, FieldCustom, FieldDefaults, Matcher, Override, PanelOptions, Stacking,
-    Target, Thresholds, ThresholdsStyle, Transformation, ValueMapping,
+    Thresholds, ThresholdsStyle, Transformation, ValueMapping,
 };
 use crate::options::*;
 use crate::query::{OutputLabels, Query};
@@ -139,24 +139,11 @@ impl QueryRef {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Panel<V> {
-    key: Cow<'static, str>,
-    title: String,
-    description: Option<String>,
+    /// What the panel stores, and what the build needs besides: everything but the typed
+    /// options, which stay typed until [`Panel::into_spec`] so that each visualisation
+    /// gets only its own builders.
+    spec: PanelSpec,
     options: V,
-    targets: Vec<Target>,
-    defaults: FieldDefaults,
-    overrides: Vec<Override>,
-    links: Vec<model::Link>,
-    transformations: Vec<Transformation>,
-    interval: Option<String>,
-    max_data_points: Option<u32>,
-    repeat: Option<(String, String)>,
-    transparent: bool,
-    size: Size,
-    pin: Option<(u32, u32)>,
-    errors: Vec<String>,
-    /// The labels `promql!` computed, by index into `targets`.
-    checked: Vec<(usize, OutputLabels)>,
 }
 
 /// A panel's size on the 24-column grid.
@@ -176,23 +163,39 @@ impl Default for Size {
 
 fn new_panel<V: Visualization>(key: impl IntoPanelKey, title: &str, options: V) -> Panel<V> {
     Panel {
-        key: key.into_panel_key(),
-        title: title.to_string(),
-        description: None,
+        spec: PanelSpec {
+            key: key.into_panel_key(),
+            size: Size::default(),
+            pin: None,
+            errors: Vec::new(),
+            checked: Vec::new(),
+            model: model::Panel {
+                collapsed: None,
+                datasource: None,
+                description: None,
+                field_config: None,
+                grid_pos: model::GridPos {
+                    h: 0,
+                    w: 0,
+                    x: 0,
+                    y: 0,
+                },
+                id: 0,
+                interval: None,
+                links: Vec::new(),
+                max_data_points: None,
+                options: None,
+                panels: None,
+                repeat: None,
+                repeat_direction: None,
+                targets: Vec::new(),
+                title: title.to_string(),
+                transformations: Vec::new(),
+                transparent: None,
+                kind: V::TYPE.into(),
+            },
+        },
         options,
-        targets: Vec::new(),
-        defaults: FieldDefaults::default(),
-        overrides: Vec::new(),
-        links: Vec::new(),
-        transformations: Vec::new(),
-        interval: None,
-        max_data_points: None,
-        repeat: None,
-        transparent: false,
-        size: Size::default(),
-        pin: None,
-        errors: Vec::new(),
-        checked: Vec::new(),
     }
 }
 
@@ -290,86 +293,86 @@ fn ref_letter(mut i: usize) -> String {
 impl<V: Visualization> Panel<V> {
     /// The text under the (i) icon.
     pub fn description(mut self, description: &str) -> Self {
-        self.description = Some(description.to_string());
+        self.spec.model.description = Some(description.to_string());
         self
     }
 
     /// Columns on the 24-column grid (default 12).
     pub fn width(mut self, w: u32) -> Self {
-        self.size.w = w;
+        self.spec.size.w = w;
         self
     }
 
     /// Height in grid rows of 30 px (default 8).
     pub fn height(mut self, h: u32) -> Self {
-        self.size.h = h;
+        self.spec.size.h = h;
         self
     }
 
     /// Width and height together.
     pub fn size(mut self, w: u32, h: u32) -> Self {
-        self.size = Size { w, h };
+        self.spec.size = Size { w, h };
         self
     }
 
     /// Pin the panel at column `x`, `y` rows below the top of its row (or of the dashboard,
     /// for panels outside rows). Automatic placement flows around pinned panels.
     pub fn pin(mut self, x: u32, y: u32) -> Self {
-        self.pin = Some((x, y));
+        self.spec.pin = Some((x, y));
         self
     }
 
     /// The unit of every field.
     pub fn unit(mut self, unit: Unit) -> Self {
-        self.defaults.unit = Some(unit);
+        self.defaults_mut().unit = Some(unit);
         self
     }
 
     /// Decimals shown.
     pub fn decimals(mut self, decimals: u8) -> Self {
-        self.defaults.decimals = Some(decimals);
+        self.defaults_mut().decimals = Some(decimals);
         self
     }
 
     /// Axis or gauge minimum.
     pub fn min(mut self, min: f64) -> Self {
-        self.defaults.min = Some(min);
+        self.defaults_mut().min = Some(min);
         self
     }
 
     /// Axis or gauge maximum.
     pub fn max(mut self, max: f64) -> Self {
-        self.defaults.max = Some(max);
+        self.defaults_mut().max = Some(max);
         self
     }
 
     /// Threshold steps, see [`crate::field::thresholds`].
     pub fn thresholds(mut self, thresholds: Thresholds) -> Self {
-        self.defaults.thresholds = Some(thresholds);
+        self.defaults_mut().thresholds = Some(thresholds);
         self
     }
 
     /// How series are coloured.
     pub fn color(mut self, mode: ColorMode) -> Self {
-        self.defaults.color = Some(mode.to_model());
+        self.defaults_mut().color = Some(mode.to_model());
         self
     }
 
     /// Add a value mapping, see [`crate::field::Mapping`].
     pub fn mapping(mut self, mapping: ValueMapping) -> Self {
-        self.defaults.mappings.push(mapping);
+        self.defaults_mut().mappings.push(mapping);
         self
     }
 
     /// A link in the panel's menu.
     pub fn link(mut self, link: PanelLink) -> Self {
-        self.links.push(link.to_model());
+        self.spec.model.links.push(link.to_model());
         self
     }
 
     /// A data link on every value and series of the panel.
     pub fn data_link(mut self, link: PanelLink) -> Self {
-        self.defaults.links.push(link.to_model());
+        self.defaults_mut().links.push(link.to_model());
         self
     }
 
@@ -402,8 +405,8 @@ impl<V: Visualization> Panel<V> {
     {
         let index = self.push_query(ds, query);
         QueryRef {
-            panel: self.key.clone(),
-            ref_id: self.targets[index].ref_id.clone(),
+            panel: self.spec.key.clone(),
+            ref_id: self.spec.model.targets[index].ref_id.clone(),
         }
     }
 
@@ -415,14 +418,16 @@ impl<V: Visualization> Panel<V> {
     {
         let (mut target, checked) = query.into_checked_target();
         if let (Some(labels), Some(_)) = (checked, &target.expr) {
-            self.checked.push((self.targets.len(), labels));
+            self.spec
+                .checked
+                .push((self.spec.model.targets.len(), labels));
         }
         target.datasource = Some(ds.datasource_ref());
         if target.ref_id.is_empty() {
-            target.ref_id = ref_letter(self.targets.len());
+            target.ref_id = ref_letter(self.spec.model.targets.len());
         }
-        self.targets.push(target);
-        self.targets.len() - 1
+        self.spec.model.targets.push(target);
+        self.spec.model.targets.len() - 1
     }
 
     /// Override properties of the fields of one query of this panel. A handle from another
@@ -432,13 +437,13 @@ impl<V: Visualization> Panel<V> {
         query: &QueryRef,
         props: impl IntoIterator<Item = FieldProp>,
     ) -> Self {
-        if query.panel != self.key {
-            self.errors.push(format!(
+        if query.panel != self.spec.key {
+            self.spec.errors.push(format!(
                 "override_query was given query `{}` of panel `{}`; take the handle from this panel's own add_query",
                 query.ref_id, query.panel
             ));
         }
-        self.overrides.push(Override {
+        self.field_config_mut().overrides.push(Override {
             matcher: Matcher {
                 id: "byFrameRefID".into(),
                 options: query.ref_id.clone(),
@@ -454,7 +459,7 @@ impl<V: Visualization> Panel<V> {
         name: &str,
         props: impl IntoIterator<Item = FieldProp>,
     ) -> Self {
-        self.overrides.push(Override {
+        self.field_config_mut().overrides.push(Override {
             matcher: Matcher {
                 id: "byName".into(),
                 options: name.to_string(),
@@ -470,7 +475,7 @@ impl<V: Visualization> Panel<V> {
         regex: &str,
         props: impl IntoIterator<Item = FieldProp>,
     ) -> Self {
-        self.overrides.push(Override {
+        self.field_config_mut().overrides.push(Override {
             matcher: Matcher {
                 id: "byRegexp".into(),
                 options: regex.to_string(),
@@ -505,7 +510,7 @@ impl<V: Visualization> Panel<V> {
 
     /// A data transformation, such as `organize` or `merge`, with its options.
     pub fn transform(mut self, id: &str, options: serde_json::Value) -> Self {
-        self.transformations.push(Transformation {
+        self.spec.model.transformations.push(Transformation {
             id: id.to_string(),
             options,
         });
@@ -514,28 +519,26 @@ impl<V: Visualization> Panel<V> {
 
     /// Minimum query step for this panel, such as `15s`.
     pub fn interval(mut self, interval: &str) -> Self {
-        self.interval = Some(interval.to_string());
+        self.spec.model.interval = Some(interval.to_string());
         self
     }
 
     /// Maximum points per series.
     pub fn max_data_points(mut self, n: u32) -> Self {
-        self.max_data_points = Some(n);
+        self.spec.model.max_data_points = Some(n);
         self
     }
 
     /// Repeat the panel for each value of a variable, side by side (`h`) or stacked (`v`).
     pub fn repeat(mut self, var: &impl crate::variable::VarName, horizontal: bool) -> Self {
-        self.repeat = Some((
-            var.var_name().to_string(),
-            if horizontal { "h" } else { "v" }.to_string(),
-        ));
+        self.spec.model.repeat = Some(var.var_name().to_string());
+        self.spec.model.repeat_direction = Some(if horizontal { "h" } else { "v" }.to_string());
         self
     }
 
     /// No panel background.
     pub fn transparent(mut self) -> Self {
-        self.transparent = true;
+        self.spec.model.transparent = Some(true);
         self
     }
 
@@ -553,7 +556,7 @@ impl<V: Visualization> Panel<V> {
     /// Edit the per-visualisation field options (`fieldConfig.defaults.custom`).
     pub fn custom(mut self, edit: impl FnOnce(&mut FieldCustom)) -> Self {
         edit(
-            self.defaults
+            self.defaults_mut()
                 .custom
                 .get_or_insert_with(FieldCustom::default),
         );
@@ -562,11 +565,12 @@ impl<V: Visualization> Panel<V> {
 
     /// Type-erase into the form rows and dashboards hold.
     pub fn into_spec(self) -> PanelSpec {
-        let targets = self.targets;
+        let mut spec = self.spec;
+        let m = &mut spec.model;
         // Panel-level datasource: the one all queries share, else Grafana's "Mixed".
-        let datasource = match targets.first().and_then(|t| t.datasource.clone()) {
+        m.datasource = match m.targets.first().and_then(|t| t.datasource.clone()) {
             Some(first)
-                if targets
+                if m.targets
                     .iter()
                     .all(|t| t.datasource.as_ref() == Some(&first)) =>
             {
@@ -579,47 +583,24 @@ impl<V: Visualization> Panel<V> {
             None => None,
         };
         // Grafana fills in an empty fieldConfig itself; writing one would only be noise.
-        let has_field_config =
-            self.defaults != FieldDefaults::default() || !self.overrides.is_empty();
-        let (repeat, repeat_direction) = match self.repeat {
-            Some((v, d)) => (Some(v), Some(d)),
-            None => (None, None),
-        };
-        PanelSpec {
-            key: self.key,
-            size: self.size,
-            pin: self.pin,
-            errors: self.errors,
-            checked: self.checked,
-            model: model::Panel {
-                collapsed: None,
-                datasource,
-                description: self.description,
-                field_config: has_field_config.then_some(FieldConfig {
-                    defaults: self.defaults,
-                    overrides: self.overrides,
-                }),
-                grid_pos: model::GridPos {
-                    h: 0,
-                    w: 0,
-                    x: 0,
-                    y: 0,
-                },
-                id: 0,
-                interval: self.interval,
-                links: self.links,
-                max_data_points: self.max_data_points,
-                options: self.options.into_options(),
-                panels: None,
-                repeat,
-                repeat_direction,
-                targets,
-                title: self.title,
-                transformations: self.transformations,
-                transparent: self.transparent.then_some(true),
-                kind: V::TYPE.into(),
-            },
+        if m.field_config.as_ref() == Some(&FieldConfig::default()) {
+            m.field_config = None;
         }
+        m.options = self.options.into_options();
+        spec
+    }
+
+    /// `fieldConfig`, made on first use.
+    fn field_config_mut(&mut self) -> &mut FieldConfig {
+        self.spec
+            .model
+            .field_config
+            .get_or_insert_with(FieldConfig::default)
+    }
+
+    /// `fieldConfig.defaults`, made on first use.
+    fn defaults_mut(&mut self) -> &mut FieldDefaults {
+        &mut self.field_config_mut().defaults
     }
 }
 

@@ -201,7 +201,13 @@ pub type Checked = BTreeMap<String, OutputLabels>;
 /// [`lint_dashboard`], trusting the parse of expressions in `checked` (`promql!` parsed them
 /// at compile time with the same parser) and using their known result labels.
 pub fn lint_dashboard_checked(d: &DashboardModel, checked: &Checked) -> Vec<LintError> {
-    references::lint(d, checked)
+    references::lint(d, checked, true)
+}
+
+/// [`lint_dashboard_checked`] for a dashboard this crate built: its panel ids derive from
+/// keys the build already checked, so a duplicate is reported once, by key.
+pub(crate) fn lint_built(d: &DashboardModel, checked: &Checked) -> Vec<LintError> {
+    references::lint(d, checked, false)
 }
 
 /// The opt-in rules, turned on by

@@ -11,7 +11,9 @@ use super::queries::{field_label_refs, Pending};
 use super::{panel_place, Checked, LintError, LintKind};
 use crate::model::{DashboardModel, DataSourceRef, Link, Panel, Target, VariableKind};
 
-pub(super) fn lint(d: &DashboardModel, checked: &Checked) -> Vec<LintError> {
+/// `check_ids`: whether to report panels that share an id (a dashboard built by this crate
+/// had its keys checked instead).
+pub(super) fn lint(d: &DashboardModel, checked: &Checked, check_ids: bool) -> Vec<LintError> {
     let mut cx = Cx {
         d,
         checked,
@@ -46,11 +48,11 @@ pub(super) fn lint(d: &DashboardModel, checked: &Checked) -> Vec<LintError> {
         }
     }
     cx.grid(&d.panels, "dashboard");
-    let mut ids = BTreeMap::new();
+    let mut ids = check_ids.then(BTreeMap::new);
     for p in &d.panels {
-        cx.panel(p, &mut ids);
+        cx.panel(p, ids.as_mut());
         for child in p.panels.iter().flatten() {
-            cx.panel(child, &mut ids);
+            cx.panel(child, ids.as_mut());
         }
         if let Some(children) = p.panels.as_ref().filter(|c| !c.is_empty()) {
             cx.grid(children, &format!("collapsed row \"{}\"", p.title));
@@ -254,9 +256,9 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn panel(&mut self, p: &'a Panel, ids: &mut BTreeMap<u32, &'a str>) {
+    fn panel(&mut self, p: &'a Panel, ids: Option<&mut BTreeMap<u32, &'a str>>) {
         let place = panel_place(p);
-        if let Some(first) = ids.insert(p.id, &p.title) {
+        if let Some(first) = ids.and_then(|ids| ids.insert(p.id, &p.title)) {
             self.push(
                 &place,
                 None,
