@@ -91,7 +91,7 @@ pub fn local_dashboards(project: &Project, input: Option<&Path>) -> Result<Vec<L
         }
         None => Ok(crate::build::build_all(project)?
             .iter()
-            .map(LocalDashboard::from_built)
+            .map(|b| LocalDashboard::from_model(&b.model, b.folder.as_ref()))
             .collect()),
     }
 }

@@ -1,5 +1,6 @@
-//! The typed model of what Grafana stores for a dashboard: plain serde types, nothing
-//! about how dashboards are written (that is `dashboard-dsl`) or sent (`dashboard-sync`).
+//! The typed model of what Grafana stores for a dashboard: plain serde types that write
+//! Grafana's JSON and read it back, nothing about how dashboards are written (that is
+//! `dashboard-dsl`) or sent (`dashboard-sync`).
 //!
 //! - [`model`]: the dashboard JSON, from [`DashboardModel`] down to a threshold step.
 //! - [`options`]: each visualisation's typed `options`.
@@ -17,7 +18,10 @@ pub mod model;
 pub mod options;
 pub mod unit;
 
-pub use model::{DashboardModel, SCHEMA_VERSION};
+#[cfg(test)]
+mod proptests;
+
+pub use model::{DashboardModel, Panels, SCHEMA_VERSION};
 pub use unit::Unit;
 
 /// The Grafana folder a dashboard belongs in. Not part of the dashboard JSON: a build

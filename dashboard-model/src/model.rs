@@ -6,15 +6,27 @@
 //! Fields whose value Grafana fills in by itself are `Option`s left out when unset.
 //! Fields that almost always hold a constant (plugin types, colours, modes) are
 //! `Cow<'static, str>`: a build of 1,000 panels then allocates none of them.
+//!
+//! Reading JSON back (validate, sync, and tests of every built dashboard) is lenient where
+//! Grafana is: unknown fields (`id`, `version`, `pluginVersion`, whatever a newer Grafana
+//! adds) are ignored, not an error, because validate and sync only read the structure
+//! (panels, queries, variables) and sync keeps the raw JSON wherever it needs every field;
+//! the containers (`DashboardModel`, `Panel`, `Target`, `Variable`, field config) default
+//! what is missing, so hand-written fragments and older exports read too. What this crate
+//! writes reads back into the same values and serialises to the same bytes (a property
+//! test holds us to it). Panel `options` are the exception to "ignored": they are kept
+//! whole as [`PanelOptions::Other`] when they are not exactly one of the typed variants,
+//! so a panel never loses options by being read.
 
 use std::borrow::Cow;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::unit::Unit;
 
 /// Grafana writes whole numbers without a fraction (`1`, not `1.0`); so do we, or every
-/// export from the UI would differ from our files on every threshold.
+/// export from the UI would differ from our files on every threshold. Reading needs no
+/// counterpart: serde reads an `f64` from a JSON integer as well as from a float.
 mod num {
     use serde::Serializer;
 
@@ -50,8 +62,9 @@ pub const SCHEMA_VERSION: u32 = 41;
 /// assert_eq!(d.uid, "demo");
 /// assert_eq!(d.schema_version, 41);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct DashboardModel {
     pub annotations: Annotations,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,13 +73,13 @@ pub struct DashboardModel {
     pub editable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub graph_tooltip: Option<u8>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<DashboardLink>,
     pub panels: Vec<Panel>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh: Option<String>,
     pub schema_version: u32,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     pub templating: Templating,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,13 +91,14 @@ pub struct DashboardModel {
 }
 
 /// `annotations.list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Annotations {
     pub list: Vec<Annotation>,
 }
 
 /// One annotation query.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Annotation {
     pub datasource: DataSourceRef,
@@ -106,20 +120,21 @@ pub struct Annotation {
 }
 
 /// `templating.list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Templating {
     pub list: Vec<Variable>,
 }
 
 /// `time`: the default time range.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
     pub from: String,
     pub to: String,
 }
 
 /// A reference to a datasource: a fixed uid, or `${var}` of a datasource variable.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DataSourceRef {
     #[serde(rename = "type")]
     pub kind: Cow<'static, str>,
@@ -127,7 +142,7 @@ pub struct DataSourceRef {
 }
 
 /// A dashboard-level link (top bar).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardLink {
     pub as_dropdown: bool,
@@ -147,7 +162,7 @@ pub struct DashboardLink {
 }
 
 /// Whether a dashboard link is a URL or a list of dashboards by tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DashboardLinkKind {
     Link,
@@ -155,7 +170,7 @@ pub enum DashboardLinkKind {
 }
 
 /// A panel link or a data link.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,7 +182,7 @@ pub struct Link {
 }
 
 /// The Explore target of a data link into another datasource (`links[].internal`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InternalLink {
     pub datasource_name: String,
@@ -176,7 +191,7 @@ pub struct InternalLink {
 }
 
 /// A panel on the grid: `x + w <= 24`, `w >= 1`, `h >= 1`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GridPos {
     pub h: u32,
     pub w: u32,
@@ -202,8 +217,9 @@ impl GridPos {
 }
 
 /// A panel, including rows (`type: "row"`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct Panel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collapsed: Option<bool>,
@@ -217,7 +233,7 @@ pub struct Panel {
     pub id: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_data_points: Option<u32>,
@@ -230,10 +246,10 @@ pub struct Panel {
     pub repeat: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_direction: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<Target>,
     pub title: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transformations: Vec<Transformation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transparent: Option<bool>,
@@ -242,7 +258,7 @@ pub struct Panel {
 }
 
 /// A data transformation (`transformations[]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transformation {
     pub id: String,
     pub options: serde_json::Value,
@@ -250,8 +266,9 @@ pub struct Transformation {
 
 /// One query of a panel. The fields are the union of what the Prometheus, Tempo, Jaeger and
 /// Loki query editors store; the typed query builders of `dashboard-dsl` set only their own.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct Target {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datasource: Option<DataSourceRef>,
@@ -300,14 +317,16 @@ pub struct Target {
 }
 
 /// `fieldConfig`: defaults for every field, and overrides for some.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FieldConfig {
     pub defaults: FieldDefaults,
     pub overrides: Vec<Override>,
 }
 
 /// `fieldConfig.defaults`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FieldDefaults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<FieldColor>,
@@ -315,9 +334,9 @@ pub struct FieldDefaults {
     pub custom: Option<FieldCustom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u8>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mappings: Vec<ValueMapping>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "num::opt")]
     pub max: Option<f64>,
@@ -330,7 +349,7 @@ pub struct FieldDefaults {
 }
 
 /// How a field is coloured.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldColor {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -343,8 +362,9 @@ pub struct FieldColor {
 /// `fieldConfig.defaults.custom`: the per-visualisation field options. A union of the
 /// timeseries, bar, table, heatmap and state-timeline field options; each panel builder sets
 /// only the ones its visualisation reads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct FieldCustom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub align: Option<String>,
@@ -385,34 +405,34 @@ pub struct FieldCustom {
 }
 
 /// Table cell rendering (`custom.cellOptions`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellOptions {
     #[serde(rename = "type")]
     pub kind: String,
 }
 
 /// Series stacking (`custom.stacking`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stacking {
     pub group: String,
     pub mode: String,
 }
 
 /// How thresholds are drawn on a graph (`custom.thresholdsStyle`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdsStyle {
     pub mode: String,
 }
 
 /// `thresholds`: steps in ascending order, the first with no value (the base).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
     pub mode: Cow<'static, str>,
     pub steps: Vec<ThresholdStep>,
 }
 
 /// One threshold step; `value: null` is the base step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdStep {
     pub color: Cow<'static, str>,
     #[serde(serialize_with = "num::opt")]
@@ -420,7 +440,7 @@ pub struct ThresholdStep {
 }
 
 /// A value mapping (`mappings[]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ValueMapping {
     Value {
@@ -438,7 +458,7 @@ pub enum ValueMapping {
 }
 
 /// What a mapped value displays as.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MappingResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
@@ -449,7 +469,7 @@ pub struct MappingResult {
 }
 
 /// Options of a range mapping.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RangeMapping {
     #[serde(serialize_with = "num::opt")]
     pub from: Option<f64>,
@@ -459,14 +479,14 @@ pub struct RangeMapping {
 }
 
 /// Options of a regex mapping.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegexMapping {
     pub pattern: String,
     pub result: MappingResult,
 }
 
 /// Options of a special-value mapping (`null`, `nan`, `null+nan`, `true`, `false`, `empty`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpecialMapping {
     #[serde(rename = "match")]
     pub matches: String,
@@ -474,29 +494,30 @@ pub struct SpecialMapping {
 }
 
 /// An override: a matcher and the properties it sets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Override {
     pub matcher: Matcher,
     pub properties: Vec<OverrideProperty>,
 }
 
 /// Which fields an override applies to (`byName`, `byRegexp`, `byFrameRefID`, `byType`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matcher {
     pub id: String,
     pub options: String,
 }
 
 /// One overridden property, such as `unit` or `custom.fillOpacity`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverrideProperty {
     pub id: String,
     pub value: serde_json::Value,
 }
 
 /// A template variable. The fields are the union over variable types.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct Variable {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_value: Option<String>,
@@ -540,7 +561,7 @@ pub struct Variable {
 }
 
 /// The type of a template variable.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VariableKind {
     #[default]
@@ -554,7 +575,7 @@ pub enum VariableKind {
 }
 
 /// A selectable value of a variable (`current`, `options[]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariableOption {
     pub selected: bool,
     pub text: String,
@@ -562,7 +583,20 @@ pub struct VariableOption {
 }
 
 /// Typed panel options, one variant per visualisation. Serialised as the inner object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Read back by trying each variant in order: every options struct refuses unknown
+/// fields and no two have the same required fields, so JSON written from a variant reads
+/// back into that variant; anything else (a plugin this crate has no type for, options a
+/// newer Grafana extended) is kept as [`PanelOptions::Other`] rather than lost.
+///
+/// ```
+/// use dashboard_model::model::PanelOptions;
+/// let o: PanelOptions = serde_json::from_str(r#"{"content": "hi", "mode": "markdown"}"#).unwrap();
+/// assert!(matches!(o, PanelOptions::Text(_)));
+/// let pie: PanelOptions = serde_json::from_str(r#"{"pieType": "donut"}"#).unwrap();
+/// assert!(matches!(pie, PanelOptions::Other(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PanelOptions {
     Timeseries(crate::options::TimeseriesOptions),
@@ -576,4 +610,63 @@ pub enum PanelOptions {
     BarChart(crate::options::BarChartOptions),
     Text(crate::options::TextOptions),
     Logs(crate::options::LogsOptions),
+    /// Options read from JSON that match none of the typed variants, kept verbatim.
+    /// Last, so that the typed variants are tried first.
+    Other(serde_json::Value),
+}
+
+impl DashboardModel {
+    /// Every panel in order, rows included, and the panels a collapsed row holds right
+    /// after their row: the walk the lint, validate and sync all need. Panels of an
+    /// expanded row follow it at the top level already, so they come in place too.
+    ///
+    /// ```
+    /// use dashboard_model::model::{DashboardModel, Panel};
+    /// let panel = |kind: &'static str, title: &str| Panel { kind: kind.into(), title: title.into(), ..Panel::default() };
+    /// let mut row = panel("row", "Collapsed");
+    /// row.collapsed = Some(true);
+    /// row.panels = Some(vec![panel("stat", "inside")]);
+    /// let d = DashboardModel { panels: vec![panel("timeseries", "top"), row], ..DashboardModel::default() };
+    /// let titles: Vec<&str> = d.panels().map(|p| p.title.as_str()).collect();
+    /// assert_eq!(titles, ["top", "Collapsed", "inside"]);
+    /// ```
+    pub fn panels(&self) -> Panels<'_> {
+        Panels {
+            top: self.panels.iter(),
+            nested: [].iter(),
+        }
+    }
+}
+
+/// The iterator of [`DashboardModel::panels`].
+#[derive(Debug, Clone)]
+pub struct Panels<'a> {
+    top: std::slice::Iter<'a, Panel>,
+    nested: std::slice::Iter<'a, Panel>,
+}
+
+impl<'a> Iterator for Panels<'a> {
+    type Item = &'a Panel;
+
+    fn next(&mut self) -> Option<&'a Panel> {
+        if let Some(p) = self.nested.next() {
+            return Some(p);
+        }
+        let p = self.top.next()?;
+        // Grafana only nests one level: a row's panels are never rows with panels.
+        self.nested = p.panels.as_deref().unwrap_or_default().iter();
+        Some(p)
+    }
+}
+
+impl Panel {
+    /// Whether this is a row header rather than a visualisation.
+    ///
+    /// ```
+    /// use dashboard_model::model::Panel;
+    /// assert!(Panel { kind: "row".into(), ..Panel::default() }.is_row());
+    /// ```
+    pub fn is_row(&self) -> bool {
+        self.kind == "row"
+    }
 }

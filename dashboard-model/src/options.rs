@@ -2,12 +2,12 @@
 //!
 //! Field order follows the JSON key order for the same reason as in [`crate::model`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),+ $(,)? } default $default:ident) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $(
                 #[doc = concat!("`", $s, "`")]
@@ -95,7 +95,8 @@ string_enum!(
 );
 
 /// Legend options (`options.legend`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Legend {
     pub calcs: Vec<Calc>,
@@ -184,7 +185,8 @@ impl Calc {
 }
 
 /// Tooltip options (`options.tooltip`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Tooltip {
     pub mode: TooltipMode,
@@ -207,7 +209,8 @@ impl Tooltip {
 }
 
 /// How stat, gauge and bar gauge reduce a series to one value (`options.reduceOptions`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ReduceOptions {
     pub calcs: Vec<Calc>,
@@ -244,14 +247,16 @@ impl ReduceOptions {
 }
 
 /// `timeseries` options.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimeseriesOptions {
     pub legend: Legend,
     pub tooltip: Tooltip,
 }
 
 /// `stat` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct StatOptions {
     pub color_mode: StatColorMode,
@@ -276,7 +281,8 @@ impl Default for StatOptions {
 }
 
 /// `gauge` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct GaugeOptions {
     pub orientation: Orientation,
@@ -297,7 +303,8 @@ impl Default for GaugeOptions {
 }
 
 /// `bargauge` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct BarGaugeOptions {
     pub display_mode: BarGaugeDisplayMode,
@@ -318,7 +325,8 @@ impl Default for BarGaugeOptions {
 }
 
 /// One sorted column of a table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct TableSortBy {
     pub desc: bool,
@@ -326,11 +334,12 @@ pub struct TableSortBy {
 }
 
 /// `table` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct TableOptions {
     pub show_header: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sort_by: Vec<TableSortBy>,
 }
 
@@ -344,7 +353,8 @@ impl Default for TableOptions {
 }
 
 /// Heatmap colour scale (`options.color`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HeatmapColor {
     pub exponent: f64,
     pub fill: String,
@@ -370,13 +380,15 @@ impl Default for HeatmapColor {
 }
 
 /// How the heatmap reads buckets from the frames (`options.rowsFrame`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HeatmapRowsFrame {
     pub layout: HeatmapLayout,
 }
 
 /// Heatmap y axis (`options.yAxis`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct HeatmapYAxis {
     pub axis_placement: String,
@@ -396,13 +408,15 @@ impl Default for HeatmapYAxis {
 }
 
 /// Show or hide (`options.legend` of a heatmap).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Show {
     pub show: bool,
 }
 
 /// Heatmap tooltip (`options.tooltip`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct HeatmapTooltip {
     pub mode: TooltipMode,
@@ -422,7 +436,8 @@ string_enum!(
 );
 
 /// One axis of a calculated heatmap (`options.calculation.xBuckets` / `yBuckets`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HeatmapBuckets {
     pub mode: BucketMode,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -432,7 +447,8 @@ pub struct HeatmapBuckets {
 }
 
 /// Scale of a bucket axis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HeatmapScale {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<u32>,
@@ -441,7 +457,8 @@ pub struct HeatmapScale {
 }
 
 /// How a heatmap buckets raw values (`options.calculation`), used with `calculate: true`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct HeatmapCalculation {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -453,7 +470,8 @@ pub struct HeatmapCalculation {
 /// `heatmap` options. `calculate: false` means the data already are buckets, as with
 /// Prometheus histograms (`format: heatmap`); with `calculate: true`, `calculation` says
 /// how to bucket raw values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct HeatmapOptions {
     pub calculate: bool,
@@ -487,7 +505,8 @@ impl Default for HeatmapOptions {
 }
 
 /// `histogram` options.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct HistogramOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -500,7 +519,8 @@ pub struct HistogramOptions {
 }
 
 /// `state-timeline` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct StateTimelineOptions {
     pub align_value: String,
@@ -525,7 +545,8 @@ impl Default for StateTimelineOptions {
 }
 
 /// `barchart` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct BarChartOptions {
     pub bar_width: f64,
@@ -557,14 +578,16 @@ impl Default for BarChartOptions {
 }
 
 /// `text` options.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TextOptions {
     pub content: String,
     pub mode: TextMode,
 }
 
 /// `logs` options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct LogsOptions {
     pub dedup_strategy: String,

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use dashboard_model::{DashboardModel, Folder};
 use serde_json::Value;
 
 use crate::diff::DiffDoc;
@@ -17,6 +18,16 @@ pub struct FolderSpec {
     pub title: String,
     /// Its parent folder's uid, for nested folders.
     pub parent_uid: Option<String>,
+}
+
+impl From<&Folder> for FolderSpec {
+    fn from(f: &Folder) -> Self {
+        FolderSpec {
+            uid: f.uid.clone(),
+            title: f.title.clone(),
+            parent_uid: f.parent_uid.clone(),
+        }
+    }
 }
 
 /// One dashboard to push.
@@ -74,25 +85,24 @@ pub enum LoadError {
 }
 
 impl LocalDashboard {
-    /// From a dashboard built by `dashboard-dsl`, with the folder its definition names.
+    /// From a dashboard model (what `dashboard-dsl` builds, or JSON read into the model)
+    /// and the folder it goes in, `None` for the root.
     ///
     /// ```
-    /// let built = dashboard_dsl::Dashboard::new("demo", "Demo")
-    ///     .folder(dashboard_dsl::Folder::new("spark", "Spark"))
-    ///     .build().unwrap();
-    /// let d = dashboard_sync::LocalDashboard::from_built(&built);
+    /// use dashboard_model::{DashboardModel, Folder};
+    /// let model = DashboardModel { uid: "demo".into(), title: "Demo".into(), ..DashboardModel::default() };
+    /// let d = dashboard_sync::LocalDashboard::from_model(&model, Some(&Folder::new("spark", "Spark")));
     /// assert_eq!((d.uid.as_str(), d.folder.unwrap().uid.as_str()), ("demo", "spark"));
+    /// assert_eq!(d.json["title"], "Demo");
     /// ```
-    pub fn from_built(b: &dashboard_dsl::BuiltDashboard) -> Self {
-        let json = serde_json::to_value(&b.model).expect("the model serialises to JSON");
+    pub fn from_model(model: &DashboardModel, folder: Option<&Folder>) -> Self {
+        // Cannot fail: every map in the model has string keys, and a non-finite number
+        // becomes `null` in a Value rather than an error.
+        let json = serde_json::to_value(model).expect("the model serialises to JSON");
         LocalDashboard {
-            uid: b.model.uid.clone(),
-            title: b.model.title.clone(),
-            folder: b.folder.as_ref().map(|f| FolderSpec {
-                uid: f.uid.clone(),
-                title: f.title.clone(),
-                parent_uid: f.parent_uid.clone(),
-            }),
+            uid: model.uid.clone(),
+            title: model.title.clone(),
+            folder: folder.map(FolderSpec::from),
             json,
             source: "built".into(),
         }

@@ -26,7 +26,7 @@ fn dashboards(description: &str) -> Vec<LocalDashboard> {
         .map(|d| d.build().expect("the dashboards build"))
         .find(|d| d.model.uid == "spark-overview")
         .expect("spark-overview is registered");
-    let base = LocalDashboard::from_built(&overview);
+    let base = LocalDashboard::from_model(&overview.model, overview.folder.as_ref());
     (0..N)
         .map(|i| {
             let mut d = base.clone();

@@ -18,7 +18,8 @@ use push_support::*;
 use serde_json::json;
 
 fn doc(d: Dashboard) -> DiffDoc {
-    LocalDashboard::from_built(&d.build().unwrap_or_else(|e| panic!("{e}"))).to_diff_doc()
+    let b = d.build().unwrap_or_else(|e| panic!("{e}"));
+    LocalDashboard::from_model(&b.model, b.folder.as_ref()).to_diff_doc()
 }
 
 fn before() -> DiffDoc {
@@ -242,7 +243,8 @@ fn what_push_wrote_shows_no_diff_against_grafana() {
     let c = client(&g);
     let local: Vec<LocalDashboard> = dashboards::all()
         .into_iter()
-        .map(|d| LocalDashboard::from_built(&d.build().unwrap()))
+        .map(|d| d.build().unwrap())
+        .map(|b| LocalDashboard::from_model(&b.model, b.folder.as_ref()))
         .collect();
     push(&c, &local, &PushOptions::default());
     let live = |c: &dashboard_sync::GrafanaClient| -> Vec<DiffDoc> {

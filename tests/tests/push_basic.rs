@@ -303,7 +303,8 @@ fn input_directory_as_build_writes_it() {
     // The in-memory build is the same content in the same folder: nothing to write.
     let built: Vec<LocalDashboard> = dashboards::all()
         .iter()
-        .map(|d| LocalDashboard::from_built(&d.clone().build().unwrap()))
+        .map(|d| d.clone().build().unwrap())
+        .map(|b| LocalDashboard::from_model(&b.model, b.folder.as_ref()))
         .collect();
     g.reset_counters();
     let r = push(&c, &built, &PushOptions::default());

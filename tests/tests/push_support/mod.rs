@@ -83,7 +83,7 @@ pub fn dashboard(uid: &str, title: &str, variant: u32) -> LocalDashboard {
         )
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    LocalDashboard::from_built(&built)
+    LocalDashboard::from_model(&built.model, built.folder.as_ref())
 }
 
 /// `n` dashboards `bench-000`…, all in folder `spark`.
