@@ -350,11 +350,7 @@ impl BuiltDashboard {
 
     /// Every non-row panel, including those of collapsed rows.
     pub fn panels(&self) -> impl Iterator<Item = &PanelModel> {
-        self.model
-            .panels
-            .iter()
-            .flat_map(|p| std::iter::once(p).chain(p.panels.iter().flatten()))
-            .filter(|p| p.kind != "row")
+        self.model.panels().filter(|p| p.kind != "row")
     }
 }
 

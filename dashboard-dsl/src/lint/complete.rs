@@ -2,7 +2,7 @@
 //! numbers, a query where it shows data. grafana/dashboard-linter's `panel-title-description`,
 //! `panel-units` and `panel-no-targets`, with thresholds on top.
 
-use super::{all_panels, error, panel_place, LintError, LintKind};
+use super::{error, panel_place, LintError, LintKind};
 use crate::model::{DashboardModel, Panel, PanelOptions};
 
 /// Panel types that format values with `fieldConfig.defaults.unit` and colour them from
@@ -35,7 +35,7 @@ const NO_DATA: &[&str] = &[
 
 pub(super) fn lint(d: &DashboardModel) -> Vec<LintError> {
     let mut errors = Vec::new();
-    for p in all_panels(d).filter(|p| p.kind != "row") {
+    for p in d.panels().filter(|p| p.kind != "row") {
         let mut push = |kind, message: String, help: &str| {
             errors.push(error(
                 d,

@@ -250,13 +250,6 @@ pub fn lint_complete(d: &DashboardModel) -> Vec<LintError> {
     errors
 }
 
-/// Every panel, the panels of collapsed rows included, in order.
-fn all_panels(d: &DashboardModel) -> impl Iterator<Item = &Panel> {
-    d.panels
-        .iter()
-        .flat_map(|p| std::iter::once(p).chain(p.panels.iter().flatten()))
-}
-
 /// How messages name a panel.
 fn panel_place(p: &Panel) -> String {
     format!("panel \"{}\" (id {})", p.title, p.id)

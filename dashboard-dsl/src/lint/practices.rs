@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{all_panels, error, panel_place, LintError, LintKind};
+use super::{error, panel_place, LintError, LintKind};
 use crate::model::{DashboardModel, DataSourceRef, VariableKind};
 
 /// `refresh: 2`, "On time range change": Grafana's value for re-running a variable's
@@ -120,7 +120,7 @@ fn datasources(d: &DashboardModel) -> Vec<(String, Option<&str>, &DataSourceRef)
     for a in &d.annotations.list {
         out.push((format!("annotation \"{}\"", a.name), None, &a.datasource));
     }
-    for p in all_panels(d) {
+    for p in d.panels() {
         if let Some(ds) = &p.datasource {
             out.push((panel_place(p), None, ds));
         }

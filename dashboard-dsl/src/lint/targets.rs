@@ -10,7 +10,7 @@ use dashboard_query::promql::{parse_with_ranges, raw_counters, FixedRange, RawCo
 
 use super::allow::{allowances, Allow, ALLOWABLE};
 use super::queries::parallel_map;
-use super::{all_panels, error, panel_place, LintError, LintKind};
+use super::{error, panel_place, LintError, LintKind};
 use crate::model::DashboardModel;
 
 /// What one query breaks, before allowances.
@@ -20,7 +20,8 @@ struct Found {
 }
 
 pub(super) fn lint(d: &DashboardModel) -> Vec<LintError> {
-    let queries: Vec<(String, &str, &str)> = all_panels(d)
+    let queries: Vec<(String, &str, &str)> = d
+        .panels()
         .flat_map(|p| p.targets.iter().map(move |t| (p, t)))
         .filter(|(_, t)| {
             t.datasource
