@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use dashboard_sync::diff::{diff_sets, DiffDoc};
-use dashboard_sync::{local, render, GrafanaClient};
+use dashboard_sync::{render, GrafanaClient};
 
 use crate::push::{connect, local_dashboards};
 use crate::{DiffArgs, DiffFormat, Project};
@@ -58,7 +58,7 @@ fn from_dir(dir: &Path) -> Result<Vec<DiffDoc>> {
     if !dir.is_dir() {
         bail!("--against {} is not a directory", dir.display());
     }
-    Ok(local::load_dir(dir)?
+    Ok(crate::input::local_dashboards(dir)?
         .iter()
         .map(|d| d.to_diff_doc())
         .collect())

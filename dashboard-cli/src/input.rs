@@ -1,5 +1,5 @@
-//! Dashboards as JSON values: built in memory from the `dashboards` crate, or read from a
-//! directory of files made elsewhere.
+//! Dashboards built in memory from the project, or read from a directory of files made
+//! elsewhere (through `build`'s one directory walk).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,13 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
             Ok((path, value))
         })
         .collect()
+}
+
+/// Every `.json` file below `dir` as a dashboard to push or diff, its folder from its
+/// directory (see [`dashboard_sync::local::load_files`]).
+pub fn local_dashboards(dir: &Path) -> Result<Vec<dashboard_sync::LocalDashboard>> {
+    let files = crate::build::existing_files(dir, "json")?;
+    Ok(dashboard_sync::local::load_files(dir, &files)?)
 }
 
 /// The dashboards of the `dashboards` crate, built and linted, as JSON values.

@@ -9,8 +9,8 @@ use std::time::Duration;
 use crate::{ConnectionArgs, Project, PushArgs};
 use anyhow::{bail, Context, Result};
 use dashboard_sync::{
-    local, push, render::Style, ClientConfig, Credentials, GrafanaClient, LocalDashboard,
-    PushOptions, Secret,
+    push, render::Style, ClientConfig, Credentials, GrafanaClient, LocalDashboard, PushOptions,
+    Secret,
 };
 
 /// Credentials from `--token-file`, else `GRAFANA_TOKEN`, else `GRAFANA_USER` and
@@ -83,7 +83,7 @@ pub fn local_dashboards(project: &Project, input: Option<&Path>) -> Result<Vec<L
             if !dir.is_dir() {
                 bail!("--input {} is not a directory", dir.display());
             }
-            let d = local::load_dir(dir)?;
+            let d = crate::input::local_dashboards(dir)?;
             if d.is_empty() {
                 bail!("--input {} holds no .json files", dir.display());
             }

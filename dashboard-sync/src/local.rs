@@ -145,63 +145,28 @@ impl LocalDashboard {
     }
 }
 
-/// Every `.<ext>` file below `dir`, relative to it, sorted: the one directory walk behind
-/// [`load_dir`] and `cargo xtask dashboards build`'s check for stale files.
+/// The dashboards in `files` (paths relative to `dir`, as `cargo xtask dashboards build`
+/// writes them: `<folder title>/<uid>.json`, or `<uid>.json` at the top for the root
+/// folder). A folder's uid is [`folder_uid_for_title`] of its directory name. The caller
+/// lists the files (dashboard-cli walks directories in one place, for this and for the
+/// stale-file check of `build`).
 ///
 /// ```
-/// let dir = std::env::temp_dir().join(format!("files-below-doc-{}", std::process::id()));
-/// std::fs::create_dir_all(dir.join("Spark")).unwrap();
-/// std::fs::write(dir.join("Spark/b.json"), "{}").unwrap();
-/// std::fs::write(dir.join("a.json"), "{}").unwrap();
-/// std::fs::write(dir.join("notes.txt"), "").unwrap();
-/// let files = dashboard_sync::local::files_below(&dir, "json").unwrap();
-/// assert_eq!(files, [std::path::Path::new("Spark/b.json"), std::path::Path::new("a.json")]);
-/// assert!(dashboard_sync::local::files_below(&dir.join("missing"), "json").is_err());
-/// std::fs::remove_dir_all(&dir).unwrap();
-/// ```
-pub fn files_below(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, LoadError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| LoadError::Io { path, source }
-    };
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).map_err(io(&d))? {
-            let path = entry.map_err(io(&d))?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-                files.push(rel);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// Every `*.json` below `dir`, the layout `cargo xtask dashboards build` writes:
-/// `<folder title>/<uid>.json`, or `<uid>.json` at the top for the root folder. A
-/// folder's uid is [`folder_uid_for_title`] of its directory name.
-///
-/// ```
-/// let dir = std::env::temp_dir().join(format!("load-dir-doc-{}", std::process::id()));
+/// let dir = std::env::temp_dir().join(format!("load-files-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(dir.join("Spark")).unwrap();
 /// std::fs::write(dir.join("Spark/a.json"), r#"{"uid": "a", "title": "A"}"#).unwrap();
-/// let d = dashboard_sync::local::load_dir(&dir).unwrap();
+/// let d = dashboard_sync::local::load_files(&dir, &["Spark/a.json".into()]).unwrap();
 /// assert_eq!(d[0].folder.as_ref().unwrap().uid, "spark");
+/// let err = dashboard_sync::local::load_files(&dir, &["missing.json".into()]).unwrap_err();
+/// assert!(err.to_string().starts_with("cannot read"), "{err}");
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn load_dir(dir: &Path) -> Result<Vec<LocalDashboard>, LoadError> {
+pub fn load_files(dir: &Path, files: &[PathBuf]) -> Result<Vec<LocalDashboard>, LoadError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| LoadError::Io { path, source }
     };
-    let files: Vec<PathBuf> = files_below(dir, "json")?
-        .into_iter()
-        .map(|rel| dir.join(rel))
-        .collect();
+    let files: Vec<PathBuf> = files.iter().map(|rel| dir.join(rel)).collect();
     let mut out: Vec<LocalDashboard> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for path in files {

@@ -281,6 +281,7 @@ fn input_directory_as_build_writes_it() {
     let dir = std::env::temp_dir().join(format!("push-input-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("Spark")).unwrap();
+    let mut files = Vec::new();
     for d in dashboards::all() {
         let b = d.build().unwrap();
         let sub = b
@@ -288,14 +289,12 @@ fn input_directory_as_build_writes_it() {
             .as_ref()
             .map(|f| f.title.clone())
             .unwrap_or_default();
+        let file = std::path::Path::new(&sub).join(format!("{}.json", b.model.uid));
         std::fs::create_dir_all(dir.join(&sub)).unwrap();
-        std::fs::write(
-            dir.join(&sub).join(format!("{}.json", b.model.uid)),
-            b.to_json(),
-        )
-        .unwrap();
+        std::fs::write(dir.join(&file), b.to_json()).unwrap();
+        files.push(file);
     }
-    let from_files = local::load_dir(&dir).unwrap();
+    let from_files = local::load_files(&dir, &files).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     let c = client(&g);
     let r = push(&c, &from_files, &PushOptions::default());
