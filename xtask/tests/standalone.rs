@@ -6,17 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-// Only `text` is used here.
+// Only some of its helpers are used here.
 #[allow(dead_code)]
 mod support;
-use support::text;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ has a parent")
-        .to_path_buf()
-}
+use support::{text, workspace_root};
 
 /// Copies `from` into `to`, leaving out build output.
 fn copy_tree(from: &Path, to: &Path) {
