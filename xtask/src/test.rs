@@ -1,7 +1,9 @@
 //! `cargo xtask test`: the one command that prepares and runs every test.
 //!
-//! Before `cargo test --workspace` it makes sure the integration-test harness
-//! (`tests/src/harness`) has what it needs, idempotently (a second run only checks):
+//! Before `cargo test --workspace` (then `cargo test -p dashboard-cli --no-default-features
+//! --lib`, the unit tests of the code built without `remote`) it makes sure the
+//! integration-test harness (`tests/src/harness`) has what it needs, idempotently (a
+//! second run only checks):
 //!
 //! - Prometheus and promtool (Debian's `prometheus` package; installed with apt-get when
 //!   missing and running as root);
@@ -57,12 +59,30 @@ pub fn run(args: &TestArgs) -> Result<ExitCode> {
         .envs(env)
         .status()
         .with_context(|| format!("running {cargo} test"))?;
+    if !status.success() {
+        return Ok(ExitCode::FAILURE);
+    }
+    // The workspace tests build dashboard-cli with its default `remote` feature; the code
+    // compiled without it (reexec) has unit tests of its own.
+    let status = Command::new(&cargo)
+        .args(LOCAL_CLI_TESTS)
+        .status()
+        .with_context(|| format!("running {cargo} {}", LOCAL_CLI_TESTS.join(" ")))?;
     Ok(if status.success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
 }
+
+/// dashboard-cli's unit tests without the `remote` feature, after the workspace's.
+const LOCAL_CLI_TESTS: [&str; 5] = [
+    "test",
+    "--package",
+    "dashboard-cli",
+    "--no-default-features",
+    "--lib",
+];
 
 /// Makes sure everything is in place; returns the variables to export to the tests.
 fn prepare() -> Result<Vec<(&'static str, OsString)>> {

@@ -16,14 +16,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod support;
-use support::{temp_dir, text, xtask};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ has a parent")
-        .to_path_buf()
-}
+use support::{temp_dir, text, workspace_root, xtask};
 
 /// Builds into `dir` in `format`; panics with the output when it fails.
 fn build(dir: &Path, format: &str) {

@@ -27,3 +27,12 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     dir
 }
+
+/// The workspace's root directory.
+#[allow(dead_code)] // not every test binary needs it
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ has a parent")
+        .to_path_buf()
+}
