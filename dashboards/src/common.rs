@@ -13,29 +13,18 @@ use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
 use dashboard_dsl::Variables;
 
+use crate::Options;
+
 /// The uid of Spark Job Tracing.
 pub const TRACING_UID: &str = "spark-job-tracing";
 /// The uid of Spark Profiling.
 pub const PROFILING_UID: &str = "spark-profiling";
 
 /// Where `docs/recipes` is published; panels link to the recipe that explains them.
-/// Override at build time with `SPARK_DASHBOARDS_RECIPES_URL` (your fork or docs site).
+/// [`Options::recipes_url`](crate::Options) defaults to it: a fork or docs site builds with
+/// [`all_with`](crate::all_with) and its own URL, or changes this default.
 pub const DEFAULT_RECIPES_URL: &str =
     "https://github.com/spark-dashboards/spark-dashboards/blob/main/docs/recipes";
-
-/// The recipes' base URL for this build.
-///
-/// ```
-/// let url = dashboards::common::recipes_url();
-/// assert!(!url.ends_with('/'));
-/// ```
-pub fn recipes_url() -> String {
-    std::env::var("SPARK_DASHBOARDS_RECIPES_URL")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| DEFAULT_RECIPES_URL.to_string())
-}
 
 /// The variables of both Spark dashboards, in resolution order.
 ///
@@ -134,9 +123,28 @@ impl Recipe {
         }
     }
 
+    /// The recipe's URL under `options.recipes_url`.
+    ///
+    /// ```
+    /// use dashboards::{common::Recipe, Options};
+    /// let o = Options { recipes_url: "https://example.com/recipes/".into() };
+    /// assert_eq!(Recipe::Shuffle.url(&o), "https://example.com/recipes/troubleshoot/shuffle-bottleneck.md");
+    /// ```
+    pub fn url(self, options: &Options) -> String {
+        // Trimmed so that a base written with or without its final `/` gives one link.
+        let base = options.recipes_url.trim_end_matches('/');
+        format!("{base}/{}", self.path())
+    }
+
     /// A panel-menu link to the recipe.
-    pub fn link(self) -> PanelLink {
-        PanelLink::url(self.title(), &format!("{}/{}", recipes_url(), self.path()))
+    ///
+    /// ```
+    /// use dashboards::{common::Recipe, Options};
+    /// let p = dashboard_dsl::panel::timeseries("x", "X").link(Recipe::Gc.link(&Options::default()));
+    /// assert_eq!(p.into_spec().model().links[0].title, "Recipe: GC pressure");
+    /// ```
+    pub fn link(self, options: &Options) -> PanelLink {
+        PanelLink::url(self.title(), &self.url(options))
     }
 }
 

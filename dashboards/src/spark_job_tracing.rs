@@ -20,6 +20,7 @@ use crate::panels::{
     no_level, shuffle_rate_query, shuffle_skew, stage_skew_thresholds, task_duration_thresholds,
     Scope, Shuffle,
 };
+use crate::Options;
 
 /// Panel keys: ids derive from them, so a key is never reused for another panel.
 #[derive(PanelKey, Clone, Copy)]
@@ -91,8 +92,8 @@ fn span_columns(table: Panel<TableOptions>) -> Panel<TableOptions> {
         )
 }
 
-/// Builds the dashboard.
-pub fn dashboard() -> Dashboard {
+/// Builds the dashboard, its recipe links under `o.recipes_url`.
+pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
     let ds = &v.prometheus;
     let scope = Scope::of(&v);
@@ -136,7 +137,7 @@ pub fn dashboard() -> Dashboard {
     ];
     let failed_stages = panel::stat(Key::FailedStages, "Failed stages")
         .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
-        .link(Recipe::Shuffle.link())
+        .link(Recipe::Shuffle.link(o))
         .color(ColorMode::Thresholds)
         .unit(Unit::Short)
         .decimals(0)
@@ -150,7 +151,7 @@ pub fn dashboard() -> Dashboard {
 
     let mut jobs_and_stages = panel::timeseries(Key::JobsAndStages, "Jobs and stages over time")
         .description("Active jobs, running stages and waiting stages, from the driver's DAGScheduler. Long flat stretches with one running stage and waiting stages behind it mark the stage that holds the job up.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(to_tempo.clone())
         .data_link(to_jaeger.clone())
         .unit(Unit::Short)
@@ -164,7 +165,7 @@ pub fn dashboard() -> Dashboard {
         jobs_row = jobs_row.panel(
             panel::stat(key, title)
                 .description(description)
-                .link(Recipe::SlowJobs.link())
+                .link(Recipe::SlowJobs.link(o))
                 .unit(Unit::Short)
                 .decimals(0)
                 .thresholds(no_level())
@@ -176,7 +177,7 @@ pub fn dashboard() -> Dashboard {
 
     let mut completions = panel::timeseries(Key::Completions, "Job and stage completions")
         .description("Jobs and stages finishing per minute: succeeded, failed and skipped (skipped stages reused shuffle output already written). Failures in red.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(to_tempo.clone())
         .data_link(to_jaeger.clone())
         .unit(Unit::OpsPerMinute)
@@ -212,12 +213,12 @@ pub fn dashboard() -> Dashboard {
 
     // --- Task distribution across executors -----------------------------------------
     let active_tasks = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope)
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(executor_tempo.clone())
         .data_link(executor_jaeger.clone());
     let completed_tasks = panel::timeseries(Key::CompletedTasksPerExecutor, "Completed tasks per executor")
         .description("Tasks finished per second on each executor. Executors that finish far fewer tasks than their peers are slow (GC, a bad node) or get the big partitions.")
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(executor_tempo.clone())
         .data_link(executor_jaeger.clone())
         .unit(Unit::OpsPerSecond)
@@ -232,7 +233,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("{{executor_id}}"));
     let failed_tasks = panel::bar_gauge(Key::FailedTasksPerExecutor, "Failed tasks per executor")
         .description("Tasks that failed on each executor in the time range. Failures piling up on one executor point at that node (disk, memory, a lost shuffle service).")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .data_link(executor_tempo.clone())
         .data_link(executor_jaeger.clone())
         .display(BarGaugeDisplayMode::Basic)
@@ -249,7 +250,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("{{executor_id}}").instant());
     let mut spread = panel::stat(Key::TaskSpread, "Tasks per executor: min, median, max")
         .description("Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest, then the busiest over the median. That ratio turns orange at 2 and red at 4: the work is not spread evenly (skewed partitions, or too few of them).")
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .unit(Unit::Short)
         .decimals(0)
         .thresholds(no_level())
@@ -288,12 +289,12 @@ pub fn dashboard() -> Dashboard {
 
     // --- Bottleneck indicators ----------------------------------------------------------
     let gc_share = gc_share_of_task_time(Key::GcShare, scope)
-        .link(Recipe::Gc.link())
+        .link(Recipe::Gc.link(o))
         .data_link(executor_tempo.clone())
         .data_link(executor_jaeger.clone());
     let shuffle = panel::timeseries(Key::ShufflePerExecutor, "Shuffle volume per executor")
         .description("Shuffle bytes read and written per second on each executor. One executor reading much more than the others is shuffle skew: a few keys carry most of the data.")
-        .link(Recipe::Shuffle.link())
+        .link(Recipe::Shuffle.link(o))
         .data_link(executor_tempo.clone())
         .data_link(executor_jaeger.clone())
         .unit(Unit::BytesPerSecondIEC)
@@ -303,11 +304,11 @@ pub fn dashboard() -> Dashboard {
         .query(ds, shuffle_rate_query(scope, Shuffle::Read).legend("{{executor_id}} read"))
         .query(ds, shuffle_rate_query(scope, Shuffle::Write).legend("{{executor_id}} write"));
     let skew = shuffle_skew(Key::ShuffleSkew, scope, Shuffle::Read)
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .size(8, 8);
     let idle = panel::timeseries(Key::IdleShare, "Executor idle share")
         .description("Task slots without a running task, per executor: 1 - active tasks / slots. Above 40% (orange) while jobs run means stragglers or too few tasks per stage, above 70% (red) most cores wait; idle between jobs means driver-side work.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(executor_tempo)
         .data_link(executor_jaeger)
         .unit(Unit::PercentUnit)
@@ -327,7 +328,7 @@ pub fn dashboard() -> Dashboard {
     // --- Task skew per stage (spark-exporter, from the REST API) -----------------------
     let stage_skew = panel::timeseries(Key::StageTaskSkew, "Task skew over time, per stage (max/median)")
         .description("For each active or recently finished stage, its slowest task's duration over the median task's (spark-exporter, from the REST API's taskSummary). A stage whose line climbs while the others stay near 1 is waiting for its stragglers: Dr. Elephant rates 2 low, 4 moderate, 8 severe. Spark Profiling ranks the stages of the range.")
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(stage_tempo.clone())
         .data_link(stage_jaeger.clone())
         .unit(Unit::Short)
@@ -344,7 +345,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("stage {{stage_id}}.{{attempt_id}}"));
     let mut stage_duration = panel::timeseries(Key::StageTaskDuration, "Task duration over time, per stage: median and max")
         .description("Median (solid) and slowest (dashed) task duration of each active or recently finished stage, over successful tasks (spark-exporter, taskSummary). A max far above the median is a straggler. Colours follow the task duration levels of the slow-jobs recipe: blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(stage_tempo)
         .data_link(stage_jaeger)
         .unit(Unit::Seconds)
@@ -364,7 +365,7 @@ pub fn dashboard() -> Dashboard {
     // --- Traces -----------------------------------------------------------------------------
     let search = panel::table(Key::TraceSearch, "Application traces (Tempo)")
         .description("Traces of the selected application in Tempo (TraceQL). Click a trace id to open it in the trace panel below; spans follow the convention service.name=\"spark\", spark.application > spark.sql > spark.job > spark.stage > spark.task.")
-        .link(Recipe::ProfilingGuide.link())
+        .link(Recipe::ProfilingGuide.link(o))
         .data_link(PanelLink::url(
             "Open in the trace panel",
             &format!("/d/{}?${{__url_time_range}}&${{__all_variables}}&var-trace_id=${{__value.raw}}", crate::common::TRACING_UID),
@@ -382,7 +383,7 @@ pub fn dashboard() -> Dashboard {
     // dashboard's own time axis, so the points line up with the metric panels above.
     let mut timeline = panel::timeseries(Key::JobStageTimeline, "Job and stage timeline")
         .description("Each job and stage attempt of the application as a point at the time it started, as high as it lasted: tall points are where the time went, gaps between them are driver-side work between jobs. From spark-traces' spark.job and spark.stage spans (their stage spans carry task-duration quantiles and the skew ratio); click a point for the whole trace, job > stage > task.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(open_app_trace.clone())
         .unit(Unit::Nanoseconds)
         .min(0.0)
@@ -405,7 +406,7 @@ pub fn dashboard() -> Dashboard {
         .override_query(&stages, [FieldProp::DisplayName("stage".into())]);
     let job_stage_spans = span_columns(panel::table(Key::JobStageSpans, "Job and stage spans"))
         .description("The application's job and stage spans with their durations, slowest first: the stage at the top is where the time went. Stage rows carry the median and slowest task (ms) and the skew ratio (max/median; above 4 expect stragglers); attempts above 0 are retries after a failure. Click a row for the application's trace.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(open_app_trace.clone())
         .sort_by("Duration", true)
         .size(12, 9)
@@ -414,7 +415,7 @@ pub fn dashboard() -> Dashboard {
         ).spans(200).limit(50));
     let skewed = span_columns(panel::table(Key::SkewedStageSpans, "Skewed stages (from spans)"))
         .description("Stage attempts whose slowest task took more than twice the median task (spark.stage.skew_ratio > 2), most skewed first, with the quantiles over every task of the stage (sampled out or not). The ratio's cell turns yellow from 2, orange from 4 and red from 8; 4 and more is worth a fix: see the recipe. Click a row for the application's trace.")
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(open_app_trace.clone())
         .sort_by("spark.stage.skew_ratio", true)
         .size(12, 8)
@@ -423,7 +424,7 @@ pub fn dashboard() -> Dashboard {
         ).spans(100).limit(50));
     let failed = span_columns(panel::table(Key::FailedSpans, "Failed jobs, stages and tasks (from spans)"))
         .description("Spans with an error status: failed SQL executions, jobs, stage attempts (fetch failures retry whole stages) and task attempts, with the failure reason. Failed tasks are exported whatever the sampling ratio. Click a row for the application's trace.")
-        .link(Recipe::Shuffle.link())
+        .link(Recipe::Shuffle.link(o))
         .data_link(open_app_trace)
         .size(12, 8)
         .query(&v.tempo, TempoQuery::traceql(
@@ -433,7 +434,7 @@ pub fn dashboard() -> Dashboard {
         .description(
             "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
         )
-        .link(Recipe::Stack.link())
+        .link(Recipe::Stack.link(o))
         .unit(Unit::NoUnit)
         .thresholds(no_level())
         .size(24, 8)
@@ -445,7 +446,7 @@ pub fn dashboard() -> Dashboard {
         );
     let trace = panel::traces(Key::Trace, "Trace")
         .description("One trace, job > stage > task, by the id in the Trace id box (set by clicking a trace id above).")
-        .link(Recipe::ProfilingGuide.link())
+        .link(Recipe::ProfilingGuide.link(o))
         .size(24, 14)
         .query(&v.tempo, TempoQuery::trace_id("$trace_id"));
 

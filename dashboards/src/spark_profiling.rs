@@ -22,6 +22,7 @@ use crate::panels::{
     shuffle_skew, stage_skew_thresholds, storage_in_use, task_duration_thresholds,
     utilization_thresholds, Scope, Shuffle,
 };
+use crate::Options;
 
 /// Panel keys: ids derive from them, so a key is never reused for another panel.
 #[derive(PanelKey, Clone, Copy)]
@@ -59,6 +60,7 @@ pub enum Key {
 /// A bar per stage among the 10 most skewed (max/median), coloured at Dr. Elephant's tiers,
 /// each bar linking to its stage's span. `query` carries `stage_id` and `stage_name`.
 fn stage_skew_gauge(
+    o: &Options,
     key: Key,
     title: &str,
     description: &str,
@@ -68,7 +70,7 @@ fn stage_skew_gauge(
 ) -> Panel<BarGaugeOptions> {
     panel::bar_gauge(key, title)
         .description(description)
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(tempo.clone())
         .data_link(jaeger.clone())
         .display(BarGaugeDisplayMode::Basic)
@@ -86,8 +88,8 @@ fn stage_skew_gauge(
         )
 }
 
-/// Builds the dashboard.
-pub fn dashboard() -> Dashboard {
+/// Builds the dashboard, its recipe links under `o.recipes_url`.
+pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
     let ds = &v.prometheus;
     let scope = Scope::of(&v);
@@ -97,7 +99,7 @@ pub fn dashboard() -> Dashboard {
     // --- GC -------------------------------------------------------------------------------
     let gc_total = panel::stat(Key::GcTotal, "GC time % (all executors)")
         .description("JVM garbage-collection time (minor + major collectors) over task time, over the selected executors that run tasks. Below 10% is healthy; 10-20% (orange) costs real time; above 20% (red) the executors mostly collect garbage.")
-        .link(Recipe::Gc.link())
+        .link(Recipe::Gc.link(o))
         .data_link(to_tempo.clone())
         .data_link(to_jaeger.clone())
         .unit(Unit::PercentUnit)
@@ -118,7 +120,7 @@ pub fn dashboard() -> Dashboard {
     let gc_per_executor = share_per_executor(
         panel::timeseries(Key::GcPerExecutor, "GC time % per executor")
         .description("JVM garbage-collection time (minor + major) over task time, per executor that runs tasks. One executor far above the others holds bigger partitions (skew) or caches more; all of them high means too little memory per task.")
-        .link(Recipe::Gc.link())
+        .link(Recipe::Gc.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone()),
         gc_thresholds(),
@@ -135,7 +137,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("{{executor_id}}"));
     let mut gc_collections = panel::timeseries(Key::GcCollections, "GC collections, minor vs major")
         .description("Garbage collections per second per executor. Minor (young) collections are cheap and frequent; major (old/full) collections stop the executor and should be rare. Rising major collections precede OOMs.")
-        .link(Recipe::Gc.link())
+        .link(Recipe::Gc.link(o))
         .unit(Unit::OpsPerSecond)
         .min(0.0)
         .thresholds(no_level())
@@ -153,7 +155,7 @@ pub fn dashboard() -> Dashboard {
     let gc_collections = gc_collections.override_query(&major, [FieldProp::Dashed]);
     let mut gc_time = panel::timeseries(Key::GcTime, "GC time, minor vs major")
         .description("Seconds spent collecting per second, per executor and collector. Major collection time is the pause that hurts: whole seconds of it mean the old generation is full.")
-        .link(Recipe::Gc.link())
+        .link(Recipe::Gc.link(o))
         .unit(Unit::PercentUnit)
         .min(0.0)
         .thresholds(gc_thresholds())
@@ -173,7 +175,7 @@ pub fn dashboard() -> Dashboard {
     // --- Executor utilization -------------------------------------------------------------
     let utilization = panel::gauge(Key::Utilization, "Executor utilization")
         .description("Running tasks over task slots, over all selected executors that run tasks, averaged over the time range. Low utilization while jobs run means idle cores you pay for: too few partitions, stragglers, or driver-side work.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .unit(Unit::PercentUnit)
         .min(0.0)
         .max(1.0)
@@ -189,7 +191,7 @@ pub fn dashboard() -> Dashboard {
         )).instant());
     let utilization_per_executor = panel::timeseries(Key::UtilizationPerExecutor, "Executor utilization per executor")
         .description("Running tasks over task slots, per executor. Executors stuck near 0% while others are at 100% do not get work: check partition counts and locality waits.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone())
         .unit(Unit::PercentUnit)
@@ -206,7 +208,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("{{executor_id}}"));
     let task_time = panel::state_timeline(Key::TaskTime, "Task time per executor")
         .description("Task seconds per second on each executor over its task slots: how busy each executor was, over time. Long green lanes next to grey ones are stragglers and idle executors side by side.")
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone())
         .unit(Unit::PercentUnit)
@@ -225,7 +227,7 @@ pub fn dashboard() -> Dashboard {
     // --- Memory ---------------------------------------------------------------------------
     let mut unified = panel::timeseries(Key::UnifiedMemory, "Peak execution + storage memory vs limit")
         .description("Peak on-heap unified memory (execution and storage) per executor since the application started, against its limit (spark.memory.fraction of the heap, dashed). Peaks at the limit mean spills and evictions; see the recipe.")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .unit(Unit::BytesIEC)
         .min(0.0)
         .thresholds(no_level());
@@ -242,7 +244,7 @@ pub fn dashboard() -> Dashboard {
     let unified = unified.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
     let heap = panel::timeseries(Key::HeapPeak, "Peak JVM heap per executor")
         .description("Peak JVM heap and off-heap (metaspace, code cache) per executor since the application started. Spark reports peaks here, so the line only goes up; compare with the executor's -Xmx (spark.executor.memory).")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .unit(Unit::BytesIEC)
         .min(0.0)
         .thresholds(no_level())
@@ -254,7 +256,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("{{executor_id}} off-heap"));
     let exec_storage = panel::timeseries(Key::ExecutionStoragePeak, "Peak execution and storage memory")
         .description("Peak on-heap execution memory (joins, sorts, aggregations) and storage memory (cached blocks) per executor. Execution peaks that crowd out storage evict cached data; both at the limit mean spill.")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .unit(Unit::BytesIEC)
         .min(0.0)
         .thresholds(no_level())
@@ -269,11 +271,11 @@ pub fn dashboard() -> Dashboard {
             executor = v.executor
         )).legend("{{executor_id}} storage"));
     let storage_now = storage_in_use(Key::StorageInUse, scope)
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .width(8);
     let rss = panel::timeseries(Key::RssPeak, "Peak process RSS per executor")
         .description("Peak resident memory of the executor's JVM and of its Python workers (PySpark UDFs), from procfs. On Kubernetes the container is killed when JVM + Python + overhead passes the pod limit: raise spark.executor.memoryOverhead (or spark.executor.pyspark.memory).")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .unit(Unit::BytesIEC)
         .min(0.0)
         .thresholds(no_level())
@@ -292,7 +294,7 @@ pub fn dashboard() -> Dashboard {
         )).legend("{{executor_id}} Python"));
     let mut driver_heap = panel::timeseries(Key::DriverHeap, "Driver heap (current)")
         .description("The driver JVM's heap in use now, against its maximum. A driver near its maximum fails on collect(), broadcast joins and large task results: raise spark.driver.memory or collect less.")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .unit(Unit::BytesIEC)
         .min(0.0)
         .thresholds(no_level())
@@ -318,22 +320,22 @@ pub fn dashboard() -> Dashboard {
 
     // --- Shuffle --------------------------------------------------------------------------
     let shuffle_read = shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read)
-        .link(Recipe::Shuffle.link())
+        .link(Recipe::Shuffle.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone())
         .width(9);
     let shuffle_write = shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write)
-        .link(Recipe::Shuffle.link())
+        .link(Recipe::Shuffle.link(o))
         .data_link(ex_tempo)
         .data_link(ex_jaeger)
         .width(9);
     let read_skew = shuffle_skew(Key::ShuffleReadSkew, scope, Shuffle::Read)
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(to_tempo.clone())
         .data_link(to_jaeger.clone())
         .size(6, 4);
     let write_skew = shuffle_skew(Key::ShuffleWriteSkew, scope, Shuffle::Write)
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(to_tempo)
         .data_link(to_jaeger)
         .size(6, 4);
@@ -341,7 +343,7 @@ pub fn dashboard() -> Dashboard {
     // --- CPU --------------------------------------------------------------------------------
     let driver_cpu = panel::timeseries(Key::DriverCpu, "Driver JVM CPU")
         .description("Cores the driver JVM uses (JVMCPU source). A driver near one full core while executors idle is the bottleneck: planning huge queries, collecting results, or Python code on the driver. Executor CPU time is not exported by Spark on a cluster; spark-exporter adds it.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .unit(Unit::Short)
         .decimals(2)
         .min(0.0)
@@ -359,7 +361,7 @@ pub fn dashboard() -> Dashboard {
     let [to_tempo, to_jaeger] = trace_links(&v);
     let mut breakdown = panel::timeseries(Key::TimeBreakdown, "Executor time breakdown: CPU, GC, fetch wait, ser/deser, other")
         .description("Where the selected executors' task time goes (task time = run + deserialization + result serialization, from spark-exporter). CPU: task code on the CPU. GC: JVM collections during tasks. Fetch wait: blocked on shuffle blocks. Ser/deser: deserializing tasks and serializing results. Other: the rest of run time, mostly I/O, locks and Python workers. GC above 10%, fetch wait or ser/deser above 20% name the bottleneck; see the recipes.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(to_tempo)
         .data_link(to_jaeger)
         .unit(Unit::PercentUnit)
@@ -418,7 +420,7 @@ pub fn dashboard() -> Dashboard {
     )).legend("other"));
     let mut task_cpu = panel::timeseries(Key::ExecutorTaskCpu, "Task CPU per executor")
         .description("Cores each executor spends running task code (solid), against the CPU of its whole JVM (dashed: tasks plus GC threads, JIT, shuffle I/O), from spark-exporter. Task CPU far below the executor's cores while tasks run means tasks wait (shuffle, I/O, Python workers); JVM CPU far above task CPU is overhead, often GC.")
-        .link(Recipe::SlowJobs.link())
+        .link(Recipe::SlowJobs.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone())
         .unit(Unit::Short)
@@ -442,7 +444,7 @@ pub fn dashboard() -> Dashboard {
     let serde = share_per_executor(
         panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
         .description("Time deserializing tasks and serializing their results over task time, per executor (spark-exporter). A few percent is normal; above 10% (orange) tasks are tiny or carry big closures or results; above 20% (red) most of the work is moving bytes: broadcast large read-only data, collect less, use Kryo.")
-        .link(Recipe::Gc.link())
+        .link(Recipe::Gc.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone()),
         gc_thresholds(),
@@ -460,7 +462,7 @@ pub fn dashboard() -> Dashboard {
     let fetch_wait = share_per_executor(
         panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
         .description("Time tasks blocked waiting for shuffle blocks over their run time, per executor (spark-exporter; the Spark UI's Shuffle Read Blocked Time). Above 10% (orange) reducers wait on the network or on the executors serving the blocks; above 25% (red) the shuffle is the bottleneck: see the recipe.")
-        .link(Recipe::Shuffle.link())
+        .link(Recipe::Shuffle.link(o))
         .data_link(ex_tempo.clone())
         .data_link(ex_jaeger.clone()),
         thresholds("green", &[(0.1, "orange"), (0.25, "red")]),
@@ -477,7 +479,7 @@ pub fn dashboard() -> Dashboard {
     // --- spark-exporter: spill ----------------------------------------------------------------
     let mut spill = panel::timeseries(Key::SpillPerExecutor, "Spill per executor, memory and disk")
         .description("Bytes spilled per second by each executor's tasks (spark-exporter): the in-memory size of what was spilled (solid) and its size on disk after serialization and compression (dashed). Any spill is worth a look (the thresholds turn orange at the first byte) and sustained spill slows the stage: give tasks more memory or make them smaller; see the recipe.")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .data_link(ex_tempo)
         .data_link(ex_jaeger)
         .unit(Unit::BytesPerSecondIEC)
@@ -499,7 +501,7 @@ pub fn dashboard() -> Dashboard {
     let spill = spill.override_query(&disk, [FieldProp::Dashed]);
     let mut spill_stage = panel::bar_gauge(Key::SpillPerStage, "Spill per stage (top 10)")
         .description("The stages of the time range that spilled most (spark-exporter, from the REST API): in-memory size and on-disk size of the spilled data. Stages that spilled are orange, the others green. Compare with the stage's shuffle and input sizes: Dr. Elephant flags spill above 10% of the data a stage processes.")
-        .link(Recipe::OomAndSpill.link())
+        .link(Recipe::OomAndSpill.link(o))
         .data_link(stage_tempo.clone())
         .data_link(stage_jaeger.clone())
         .display(BarGaugeDisplayMode::Basic)
@@ -524,6 +526,7 @@ pub fn dashboard() -> Dashboard {
     // --- spark-exporter: task skew per stage -------------------------------------------------
     let stage_links = [stage_tempo.clone(), stage_jaeger.clone()];
     let stage_skew = stage_skew_gauge(
+        o,
         Key::StageTaskSkew,
         "Task skew per stage (max/median)",
         "The slowest task of each stage over its median task (spark-exporter, from the REST API's taskSummary), for the 10 most skewed stages of the time range. 1 is even; Dr. Elephant rates 2 low (yellow), 4 moderate (orange), 8 severe (red). A high ratio on a short stage matters less: check its duration.",
@@ -537,6 +540,7 @@ pub fn dashboard() -> Dashboard {
         ),
     );
     let stage_read_skew = stage_skew_gauge(
+        o,
         Key::StageShuffleReadSkew,
         "Shuffle read skew per stage (max/median)",
         "The largest shuffle read of one task over the median task's, per stage (spark-exporter, taskSummary), for the 10 most skewed stages. This is data skew itself: a hot key sends one partition far more bytes than the others. Same tiers as task skew: 2, 4, 8.",
@@ -551,7 +555,7 @@ pub fn dashboard() -> Dashboard {
     );
     let mut stage_duration = panel::bar_gauge(Key::StageTaskDuration, "Task duration per stage: median, p75, max")
         .description("Task duration quantiles of the 10 stages with the slowest task in the time range (spark-exporter, taskSummary over successful tasks). Databricks: a max more than 50% above the p75 suggests skew. Bars are blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
-        .link(Recipe::DataSkew.link())
+        .link(Recipe::DataSkew.link(o))
         .data_link(stage_tempo)
         .data_link(stage_jaeger)
         .display(BarGaugeDisplayMode::Basic)
