@@ -8,42 +8,78 @@
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{ColorMode, FieldProp};
+use dashboard_dsl::model::Variable;
 use dashboard_dsl::panel;
 use dashboard_dsl::query::PromQuery;
-use dashboard_dsl::variable::{DatasourceVar, QueryVar};
-use dashboard_dsl::{promql, PanelKey, Variables};
+use dashboard_dsl::variable::{DatasourceVar, IntoVariable, QueryVar, Variables};
+use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
 
+use crate::common::SparkVars;
 use crate::panels::{
     active_tasks_per_executor, any_failure, gc_share_of_task_time, heap_peak_query, no_level,
     shuffle_per_executor, storage_in_use, Scope, Shuffle,
 };
 
-/// The dashboard's variables, in the order Grafana resolves them.
-#[derive(Variables)]
+/// The dashboard's variables, in the order Grafana resolves them: three of
+/// [`SparkVars`], so queries, labels and sorting cannot drift from the other dashboards.
+/// The overview reads the driver's executor metrics only, hence no Tempo, Jaeger or run
+/// picker, and its own wording of two pickers' tooltips.
+///
+/// ```
+/// use dashboard_dsl::variable::Variables as _;
+/// let v = dashboards::spark_overview::Vars::new();
+/// let names: Vec<_> = v.variables().into_iter().map(|v| v.name).collect();
+/// assert_eq!(names, ["prometheus", "app", "executor"]);
+/// ```
 pub struct Vars {
     /// The Prometheus that scrapes the Spark driver.
-    #[variable(label = "Prometheus", default = "prometheus")]
     pub prometheus: DatasourceVar<Prometheus>,
-    /// Spark application, by `spark.app.name` (the id changes on every run).
-    #[variable(
-        label = "Application",
-        datasource = prometheus,
-        query = "label_values(metrics_executor_activeTasks, application_name)",
-        sort = dashboard_dsl::variable::Sort::AlphabeticalAsc
-    )]
+    /// Spark application, by `spark.app.name`.
     pub app: QueryVar,
     /// Executors of the application, `driver` included.
-    #[variable(
-        label = "Executor",
-        datasource = prometheus,
-        query = "label_values(metrics_executor_activeTasks{application_name=~\"$app\"}, executor_id)",
-        multi,
-        include_all,
-        all_value = ".*",
-        sort = dashboard_dsl::variable::Sort::NaturalAsc
-    )]
     pub executor: QueryVar,
+}
+
+impl Vars {
+    /// The shared variables, with the overview's tooltips.
+    pub fn new() -> Self {
+        let shared = SparkVars::new();
+        Vars {
+            prometheus: shared
+                .prometheus
+                .description("The Prometheus that scrapes the Spark driver."),
+            app: shared.app.description(
+                "Spark application, by `spark.app.name` (the id changes on every run).",
+            ),
+            executor: shared.executor,
+        }
+    }
+
+    /// What the shared executor panels query.
+    pub fn scope(&self) -> Scope<'_> {
+        Scope {
+            ds: &self.prometheus,
+            app: &self.app,
+            executor: &self.executor,
+        }
+    }
+}
+
+impl Default for Vars {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Variables for Vars {
+    fn variables(&self) -> Vec<Variable> {
+        vec![
+            self.prometheus.to_variable(),
+            self.app.to_variable(),
+            self.executor.to_variable(),
+        ]
+    }
 }
 
 /// Panel keys: panel ids derive from them, so they must never be reused.
@@ -70,11 +106,7 @@ pub const UID: &str = "spark-overview";
 pub fn dashboard() -> Dashboard {
     let v = Vars::new();
     let ds = &v.prometheus;
-    let scope = Scope {
-        ds,
-        app: &v.app,
-        executor: &v.executor,
-    };
+    let scope = v.scope();
 
     let executors = panel::stat(Key::Executors, "Executors")
         .description("Executors registered with the driver, the driver included. Fewer than you asked for (spark.executor.instances, or the dynamic allocation range) means the cluster could not place them.")
