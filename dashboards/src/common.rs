@@ -10,8 +10,9 @@
 
 use dashboard_dsl::datasource::{Jaeger, Prometheus, Tempo};
 use dashboard_dsl::link::PanelLink;
+use dashboard_dsl::variable::Variables as VariableSet;
 use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
-use dashboard_dsl::Variables;
+use dashboard_dsl::{Dashboard, GraphTooltip, Variables};
 
 use crate::Options;
 
@@ -25,6 +26,33 @@ pub const PROFILING_UID: &str = "spark-profiling";
 /// [`all_with`](crate::all_with) and its own URL, or changes this default.
 pub const DEFAULT_RECIPES_URL: &str =
     "https://github.com/spark-dashboards/spark-dashboards/blob/main/docs/recipes";
+
+/// A Spark dashboard with what every one of them shares: complete panels only, tag `spark`
+/// (and `tags`), the Spark folder, the last hour refreshed every 30 s, a shared crosshair,
+/// and `vars`. Rows and links are the caller's.
+///
+/// ```
+/// let v = dashboards::common::SparkVars::new();
+/// let d = dashboards::common::spark_dashboard("uid", "Title", "What it shows.", &["spark"], &v);
+/// assert_eq!(d.build().unwrap().model.refresh.as_deref(), Some("30s"));
+/// ```
+pub fn spark_dashboard(
+    uid: &str,
+    title: &str,
+    description: &str,
+    tags: &[&str],
+    vars: &impl VariableSet,
+) -> Dashboard {
+    Dashboard::new(uid, title)
+        .deny_incomplete_panels()
+        .description(description)
+        .tags(tags)
+        .folder(crate::spark_folder())
+        .time("now-1h", "now")
+        .refresh("30s")
+        .graph_tooltip(GraphTooltip::SharedCrosshair)
+        .variables(vars)
+}
 
 /// The variables of both Spark dashboards, in resolution order.
 ///

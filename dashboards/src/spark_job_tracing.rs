@@ -4,16 +4,16 @@
 
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
 use dashboard_dsl::link::{DashLink, PanelLink};
-use dashboard_dsl::options::{
-    BarGaugeDisplayMode, Calc, Legend, StatTextMode, TableOptions, Tooltip,
-};
-use dashboard_dsl::panel::{self, Panel};
+use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, StatTextMode, Tooltip};
+use dashboard_dsl::options::{StatOptions, TableOptions, TimeseriesOptions};
+use dashboard_dsl::panel::{self, Panel, PanelSpec};
 use dashboard_dsl::query::{JaegerQuery, PromQuery, TempoQuery};
 use dashboard_dsl::{promql, PanelKey};
-use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{
-    executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars, APP_SPANS,
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, Recipe, SparkVars,
+    APP_SPANS,
 };
 use crate::panels::{
     active_tasks_per_executor, any_failure, executor_skew_thresholds, gc_share_of_task_time,
@@ -92,16 +92,34 @@ fn span_columns(table: Panel<TableOptions>) -> Panel<TableOptions> {
         )
 }
 
-/// Builds the dashboard, its recipe links under `o.recipes_url`.
+/// Builds the dashboard, its recipe links under `o.recipes_url`: a list of rows.
+///
+/// ```
+/// let d = dashboards::spark_job_tracing::dashboard(&dashboards::Options::default());
+/// assert_eq!(d.build().unwrap().model.uid, dashboards::common::TRACING_UID);
+/// ```
 pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
-    let ds = &v.prometheus;
-    let scope = Scope::of(&v);
-    let [to_tempo, to_jaeger] = trace_links(&v);
-    let [executor_tempo, executor_jaeger] = executor_trace_links(&v);
-    let [stage_tempo, stage_jaeger] = stage_span_links(&v);
+    spark_dashboard(
+        crate::common::TRACING_UID,
+        "Spark Job Tracing",
+        "Why is this Spark job slow? Jobs and stages over time, task distribution across executors, bottleneck indicators, and the application's spans in Tempo and Jaeger.",
+        &["spark", "tracing"],
+        &v,
+    )
+    .link(DashLink::to_dashboard(crate::common::PROFILING_UID, "Spark Profiling").tooltip("The same application's bottlenecks: GC, memory, shuffle, CPU"))
+    .link(DashLink::tagged("Spark dashboards", &["spark"]))
+    .row(jobs_row(&v, o))
+    .row(task_distribution_row(&v, o))
+    .row(bottlenecks_row(&v, o))
+    .row(stage_skew_row(&v, o))
+    .row(traces_row(&v, o))
+}
 
-    // --- Jobs and stages -------------------------------------------------------------
+/// The driver's scheduler, now (stats) and over time (one panel), and its completions.
+fn jobs_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [to_tempo, to_jaeger] = trace_links(v);
     // The driver's scheduler, now (stats) and over time (one panel): one query each.
     let scheduler = [
         (
@@ -135,20 +153,6 @@ pub fn dashboard(o: &Options) -> Dashboard {
             ),
         ),
     ];
-    let failed_stages = panel::stat(Key::FailedStages, "Failed stages")
-        .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
-        .link(Recipe::Shuffle.link(o))
-        .color(ColorMode::Thresholds)
-        .unit(Unit::Short)
-        .decimals(0)
-        .thresholds(any_failure())
-        .background()
-        .no_graph()
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(spark_appStatus_stages_failedStages_Count{application_id=~"$app_id"})"#,
-            app_id = v.app_id
-        )));
-
     let mut jobs_and_stages = panel::timeseries(Key::JobsAndStages, "Jobs and stages over time")
         .description("Active jobs, running stages and waiting stages, from the driver's DAGScheduler. Long flat stretches with one running stage and waiting stages behind it mark the stage that holds the job up.")
         .link(Recipe::SlowJobs.link(o))
@@ -174,7 +178,32 @@ pub fn dashboard(o: &Options) -> Dashboard {
         );
         jobs_and_stages.add_query(ds, PromQuery::new(query).legend(legend));
     }
+    jobs_row
+        .panel(failed_stages(v, o))
+        .panel(jobs_and_stages)
+        .panel(completions(v, o))
+}
 
+fn failed_stages(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
+    let ds = &v.prometheus;
+    panel::stat(Key::FailedStages, "Failed stages")
+        .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
+        .link(Recipe::Shuffle.link(o))
+        .color(ColorMode::Thresholds)
+        .unit(Unit::Short)
+        .decimals(0)
+        .thresholds(any_failure())
+        .background()
+        .no_graph()
+        .query(ds, PromQuery::new(promql!(
+            r#"sum(spark_appStatus_stages_failedStages_Count{application_id=~"$app_id"})"#,
+            app_id = v.app_id
+        )))
+}
+
+fn completions(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
+    let [to_tempo, to_jaeger] = trace_links(v);
     let mut completions = panel::timeseries(Key::Completions, "Job and stage completions")
         .description("Jobs and stages finishing per minute: succeeded, failed and skipped (skipped stages reused shuffle output already written). Failures in red.")
         .link(Recipe::SlowJobs.link(o))
@@ -207,11 +236,15 @@ pub fn dashboard(o: &Options) -> Dashboard {
         r#"60 * sum(rate(spark_appStatus_stages_skippedStages_Count{application_id=~"$app_id"}[$__rate_interval]))"#,
         app_id = v.app_id
     )).legend("stages skipped"));
-    let completions = completions
+    completions
         .override_query(&jobs_failed, [FieldProp::Color("red".into())])
-        .override_query(&stages_failed, [FieldProp::Color("dark-red".into())]);
+        .override_query(&stages_failed, [FieldProp::Color("dark-red".into())])
+}
 
-    // --- Task distribution across executors -----------------------------------------
+fn task_distribution_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let scope = Scope::of(v);
+    let [executor_tempo, executor_jaeger] = executor_trace_links(v);
     let active_tasks = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope)
         .link(Recipe::DataSkew.link(o))
         .data_link(executor_tempo.clone())
@@ -248,6 +281,16 @@ pub fn dashboard(o: &Options) -> Dashboard {
             app = v.app,
             executor = v.executor
         )).legend("{{executor_id}}").instant());
+    Row::new("Task distribution across executors")
+        .panel(active_tasks)
+        .panel(completed_tasks)
+        .panel(task_spread(v, o))
+        .panel(failed_tasks)
+}
+
+/// Completed tasks of the least busy, the median and the busiest executor, and their ratio.
+fn task_spread(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
+    let ds = &v.prometheus;
     let mut spread = panel::stat(Key::TaskSpread, "Tasks per executor: min, median, max")
         .description("Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest, then the busiest over the median. That ratio turns orange at 2 and red at 4: the work is not spread evenly (skewed partitions, or too few of them).")
         .link(Recipe::DataSkew.link(o))
@@ -279,15 +322,19 @@ pub fn dashboard(o: &Options) -> Dashboard {
         executor = v.executor
     )).legend("max/median").instant());
     // Counts have no bad level; their ratio does: the data-skew recipe's 2x.
-    let spread = spread.override_query(
+    spread.override_query(
         &spread_ratio,
         [
             FieldProp::Decimals(2),
             FieldProp::Thresholds(executor_skew_thresholds()),
         ],
-    );
+    )
+}
 
-    // --- Bottleneck indicators ----------------------------------------------------------
+fn bottlenecks_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let scope = Scope::of(v);
+    let [executor_tempo, executor_jaeger] = executor_trace_links(v);
     let gc_share = gc_share_of_task_time(Key::GcShare, scope)
         .link(Recipe::Gc.link(o))
         .data_link(executor_tempo.clone())
@@ -324,8 +371,17 @@ pub fn dashboard(o: &Options) -> Dashboard {
             app = v.app,
             executor = v.executor
         )).legend("{{executor_id}}"));
+    Row::new("Bottleneck indicators")
+        .panel(gc_share)
+        .panel(shuffle)
+        .panel(idle)
+        .panel(skew)
+}
 
-    // --- Task skew per stage (spark-exporter, from the REST API) -----------------------
+/// Task skew per stage (spark-exporter, from the REST API).
+fn stage_skew_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [stage_tempo, stage_jaeger] = stage_span_links(v);
     let stage_skew = panel::timeseries(Key::StageTaskSkew, "Task skew over time, per stage (max/median)")
         .description("For each active or recently finished stage, its slowest task's duration over the median task's (spark-exporter, from the REST API's taskSummary). A stage whose line climbs while the others stay near 1 is waiting for its stragglers: Dr. Elephant rates 2 low, 4 moderate, 8 severe. Spark Profiling ranks the stages of the range.")
         .link(Recipe::DataSkew.link(o))
@@ -361,8 +417,12 @@ pub fn dashboard(o: &Options) -> Dashboard {
         app = v.app
     )).legend("stage {{stage_id}}.{{attempt_id}} max"));
     let stage_duration = stage_duration.override_query(&slowest, [FieldProp::Dashed]);
+    Row::new("Task skew per stage")
+        .panel(stage_skew)
+        .panel(stage_duration)
+}
 
-    // --- Traces -----------------------------------------------------------------------------
+fn traces_row(v: &SparkVars, o: &Options) -> Row {
     let search = panel::table(Key::TraceSearch, "Application traces (Tempo)")
         .description("Traces of the selected application in Tempo (TraceQL). Click a trace id to open it in the trace panel below; spans follow the convention service.name=\"spark\", spark.application > spark.sql > spark.job > spark.stage > spark.task.")
         .link(Recipe::ProfilingGuide.link(o))
@@ -374,6 +434,38 @@ pub fn dashboard(o: &Options) -> Dashboard {
         .thresholds(no_level())
         .size(12, 9)
         .query(&v.tempo, TempoQuery::traceql(APP_SPANS).limit(50));
+    let jaeger = panel::table(Key::JaegerTraces, "Application traces (Jaeger)")
+        .description(
+            "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
+        )
+        .link(Recipe::Stack.link(o))
+        .unit(Unit::NoUnit)
+        .thresholds(no_level())
+        .size(24, 8)
+        .query(
+            &v.jaeger,
+            JaegerQuery::search("$service")
+                .tags("spark.app.name=$app")
+                .limit(50),
+        );
+    let trace = panel::traces(Key::Trace, "Trace")
+        .description("One trace, job > stage > task, by the id in the Trace id box (set by clicking a trace id above).")
+        .link(Recipe::ProfilingGuide.link(o))
+        .size(24, 14)
+        .query(&v.tempo, TempoQuery::trace_id("$trace_id"));
+    let [timeline, job_stage_spans, skewed, failed] = span_panels(v, o);
+    Row::new("Traces")
+        .panel(timeline)
+        .panel(search)
+        .panel(job_stage_spans)
+        .panel(skewed)
+        .panel(failed)
+        .panel(trace)
+        .panel(jaeger)
+}
+
+/// The panels over spark-traces' spans: the timeline and the three span tables.
+fn span_panels(v: &SparkVars, o: &Options) -> [PanelSpec; 4] {
     // Spans as spark-traces makes them from the event log (span names spark.job and
     // spark.stage, attributes span.spark.*): a table row or a bar opens the application's
     // trace (one trace per application: the row's trace id is the application's).
@@ -430,60 +522,10 @@ pub fn dashboard(o: &Options) -> Dashboard {
         .query(&v.tempo, TempoQuery::traceql(
             r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}" && status = error} | select(span.spark.job.id, span.spark.stage.id, span.spark.stage.attempt, span.spark.task.id, span.spark.executor.id, span.spark.failure_reason)"#,
         ).spans(100).limit(50));
-    let jaeger = panel::table(Key::JaegerTraces, "Application traces (Jaeger)")
-        .description(
-            "The same traces from Jaeger, for installations that run Jaeger instead of Tempo.",
-        )
-        .link(Recipe::Stack.link(o))
-        .unit(Unit::NoUnit)
-        .thresholds(no_level())
-        .size(24, 8)
-        .query(
-            &v.jaeger,
-            JaegerQuery::search("$service")
-                .tags("spark.app.name=$app")
-                .limit(50),
-        );
-    let trace = panel::traces(Key::Trace, "Trace")
-        .description("One trace, job > stage > task, by the id in the Trace id box (set by clicking a trace id above).")
-        .link(Recipe::ProfilingGuide.link(o))
-        .size(24, 14)
-        .query(&v.tempo, TempoQuery::trace_id("$trace_id"));
-
-    Dashboard::new(crate::common::TRACING_UID, "Spark Job Tracing")
-        .deny_incomplete_panels()
-        .description("Why is this Spark job slow? Jobs and stages over time, task distribution across executors, bottleneck indicators, and the application's spans in Tempo and Jaeger.")
-        .tags(["spark", "tracing"])
-        .folder(crate::spark_folder())
-        .time("now-1h", "now")
-        .refresh("30s")
-        .graph_tooltip(GraphTooltip::SharedCrosshair)
-        .variables(&v)
-        .link(DashLink::to_dashboard(crate::common::PROFILING_UID, "Spark Profiling").tooltip("The same application's bottlenecks: GC, memory, shuffle, CPU"))
-        .link(DashLink::tagged("Spark dashboards", &["spark"]))
-        .row(jobs_row
-            .panel(failed_stages)
-            .panel(jobs_and_stages)
-            .panel(completions))
-        .row(Row::new("Task distribution across executors")
-            .panel(active_tasks)
-            .panel(completed_tasks)
-            .panel(spread)
-            .panel(failed_tasks))
-        .row(Row::new("Bottleneck indicators")
-            .panel(gc_share)
-            .panel(shuffle)
-            .panel(idle)
-            .panel(skew))
-        .row(Row::new("Task skew per stage")
-            .panel(stage_skew)
-            .panel(stage_duration))
-        .row(Row::new("Traces")
-            .panel(timeline)
-            .panel(search)
-            .panel(job_stage_spans)
-            .panel(skewed)
-            .panel(failed)
-            .panel(trace)
-            .panel(jaeger))
+    [
+        timeline.into(),
+        job_stage_spans.into(),
+        skewed.into(),
+        failed.into(),
+    ]
 }
