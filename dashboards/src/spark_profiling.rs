@@ -10,13 +10,16 @@ use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
 use dashboard_dsl::link::{DashLink, PanelLink};
 use dashboard_dsl::options::{BarGaugeDisplayMode, BarGaugeOptions, Calc, Legend, Tooltip};
+use dashboard_dsl::options::{StatOptions, TimeseriesOptions};
 use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::{PromQl, PromQuery};
 use dashboard_dsl::variable::DatasourceVar;
 use dashboard_dsl::{promql, PanelKey};
-use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_dsl::{Dashboard, Row, Unit};
 
-use crate::common::{executor_trace_links, stage_span_links, trace_links, Recipe, SparkVars};
+use crate::common::{
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, Recipe, SparkVars,
+};
 use crate::panels::{
     any_spill, gc_thresholds, heap_peak_query, no_level, share_per_executor, shuffle_per_executor,
     shuffle_skew, stage_skew_thresholds, storage_in_use, task_duration_thresholds,
@@ -88,35 +91,36 @@ fn stage_skew_gauge(
         )
 }
 
-/// Builds the dashboard, its recipe links under `o.recipes_url`.
+/// Builds the dashboard, its recipe links under `o.recipes_url`: a list of rows.
+///
+/// ```
+/// let d = dashboards::spark_profiling::dashboard(&dashboards::Options::default());
+/// assert_eq!(d.build().unwrap().model.uid, dashboards::common::PROFILING_UID);
+/// ```
 pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
-    let ds = &v.prometheus;
-    let scope = Scope::of(&v);
-    let [to_tempo, to_jaeger] = trace_links(&v);
-    let [ex_tempo, ex_jaeger] = executor_trace_links(&v);
+    spark_dashboard(
+        crate::common::PROFILING_UID,
+        "Spark Profiling",
+        "Where a Spark application's time and memory go: GC, executor utilization, memory per executor, shuffle and its skew, task time and CPU.",
+        &["spark", "profiling"],
+        &v,
+    )
+    .link(DashLink::to_dashboard(crate::common::TRACING_UID, "Spark Job Tracing").tooltip("The same application's jobs, stages, tasks and spans"))
+    .link(DashLink::tagged("Spark dashboards", &["spark"]))
+    .row(gc_row(&v, o))
+    .row(utilization_row(&v, o))
+    .row(memory_row(&v, o))
+    .row(shuffle_row(&v, o))
+    .row(Row::new("CPU").panel(driver_cpu(&v, o)))
+    .row(time_breakdown_row(&v, o))
+    .row(spill_row(&v, o))
+    .row(stage_skew_row(&v, o))
+}
 
-    // --- GC -------------------------------------------------------------------------------
-    let gc_total = panel::stat(Key::GcTotal, "GC time % (all executors)")
-        .description("JVM garbage-collection time (minor + major collectors) over task time, over the selected executors that run tasks. Below 10% is healthy; 10-20% (orange) costs real time; above 20% (red) the executors mostly collect garbage.")
-        .link(Recipe::Gc.link(o))
-        .data_link(to_tempo.clone())
-        .data_link(to_jaeger.clone())
-        .unit(Unit::PercentUnit)
-        .decimals(1)
-        .color(ColorMode::Thresholds)
-        .thresholds(gc_thresholds())
-        .size(6, 8)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(
-    (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
-      + rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
-  / (sum(rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )));
+fn gc_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [ex_tempo, ex_jaeger] = executor_trace_links(v);
     let gc_per_executor = share_per_executor(
         panel::timeseries(Key::GcPerExecutor, "GC time % per executor")
         .description("JVM garbage-collection time (minor + major) over task time, per executor that runs tasks. One executor far above the others holds bigger partitions (skew) or caches more; all of them high means too little memory per task.")
@@ -171,8 +175,41 @@ pub fn dashboard(o: &Options) -> Dashboard {
         executor = v.executor
     )).legend("{{executor_id}} major"));
     let gc_time = gc_time.override_query(&major_time, [FieldProp::Dashed]);
+    Row::new("GC")
+        .panel(gc_total(v, o))
+        .panel(gc_per_executor)
+        .panel(gc_collections)
+        .panel(gc_time)
+}
 
-    // --- Executor utilization -------------------------------------------------------------
+fn gc_total(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
+    let ds = &v.prometheus;
+    let [to_tempo, to_jaeger] = trace_links(v);
+    panel::stat(Key::GcTotal, "GC time % (all executors)")
+        .description("JVM garbage-collection time (minor + major collectors) over task time, over the selected executors that run tasks. Below 10% is healthy; 10-20% (orange) costs real time; above 20% (red) the executors mostly collect garbage.")
+        .link(Recipe::Gc.link(o))
+        .data_link(to_tempo.clone())
+        .data_link(to_jaeger.clone())
+        .unit(Unit::PercentUnit)
+        .decimals(1)
+        .color(ColorMode::Thresholds)
+        .thresholds(gc_thresholds())
+        .size(6, 8)
+        .query(ds, PromQuery::new(promql!(
+            r#"sum(
+    (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
+      + rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
+  / (sum(rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )))
+}
+
+fn utilization_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [ex_tempo, ex_jaeger] = executor_trace_links(v);
     let utilization = panel::gauge(Key::Utilization, "Executor utilization")
         .description("Running tasks over task slots, over all selected executors that run tasks, averaged over the time range. Low utilization while jobs run means idle cores you pay for: too few partitions, stragglers, or driver-side work.")
         .link(Recipe::SlowJobs.link(o))
@@ -224,24 +261,15 @@ pub fn dashboard(o: &Options) -> Dashboard {
             executor = v.executor
         )).legend("{{executor_id}}"));
 
-    // --- Memory ---------------------------------------------------------------------------
-    let mut unified = panel::timeseries(Key::UnifiedMemory, "Peak execution + storage memory vs limit")
-        .description("Peak on-heap unified memory (execution and storage) per executor since the application started, against its limit (spark.memory.fraction of the heap, dashed). Peaks at the limit mean spills and evictions; see the recipe.")
-        .link(Recipe::OomAndSpill.link(o))
-        .unit(Unit::BytesIEC)
-        .min(0.0)
-        .thresholds(no_level());
-    unified.add_query(ds, PromQuery::new(promql!(
-        r#"max by (executor_id) (metrics_executor_OnHeapUnifiedMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("{{executor_id}} peak"));
-    let limit = unified.add_query(ds, PromQuery::new(promql!(
-        r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("{{executor_id}} limit"));
-    let unified = unified.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
+    Row::new("Executor utilization")
+        .panel(utilization)
+        .panel(utilization_per_executor)
+        .panel(task_time)
+}
+
+fn memory_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let scope = Scope::of(v);
     let heap = panel::timeseries(Key::HeapPeak, "Peak JVM heap per executor")
         .description("Peak JVM heap and off-heap (metaspace, code cache) per executor since the application started. Spark reports peaks here, so the line only goes up; compare with the executor's -Xmx (spark.executor.memory).")
         .link(Recipe::OomAndSpill.link(o))
@@ -292,6 +320,38 @@ pub fn dashboard(o: &Options) -> Dashboard {
             app = v.app,
             executor = v.executor
         )).legend("{{executor_id}} Python"));
+    Row::new("Memory")
+        .panel(unified_memory(v, o))
+        .panel(heap)
+        .panel(exec_storage)
+        .panel(storage_now)
+        .panel(driver_heap(v, o))
+        .panel(rss)
+}
+
+fn unified_memory(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
+    let mut unified = panel::timeseries(Key::UnifiedMemory, "Peak execution + storage memory vs limit")
+        .description("Peak on-heap unified memory (execution and storage) per executor since the application started, against its limit (spark.memory.fraction of the heap, dashed). Peaks at the limit mean spills and evictions; see the recipe.")
+        .link(Recipe::OomAndSpill.link(o))
+        .unit(Unit::BytesIEC)
+        .min(0.0)
+        .thresholds(no_level());
+    unified.add_query(ds, PromQuery::new(promql!(
+        r#"max by (executor_id) (metrics_executor_OnHeapUnifiedMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} peak"));
+    let limit = unified.add_query(ds, PromQuery::new(promql!(
+        r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} limit"));
+    unified.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)])
+}
+
+fn driver_heap(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
     let mut driver_heap = panel::timeseries(Key::DriverHeap, "Driver heap (current)")
         .description("The driver JVM's heap in use now, against its maximum. A driver near its maximum fails on collect(), broadcast joins and large task results: raise spark.driver.memory or collect less.")
         .link(Recipe::OomAndSpill.link(o))
@@ -315,10 +375,13 @@ pub fn dashboard(o: &Options) -> Dashboard {
         ))
         .legend("max"),
     );
-    let driver_heap =
-        driver_heap.override_query(&driver_max, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
+    driver_heap.override_query(&driver_max, [FieldProp::Dashed, FieldProp::FillOpacity(0)])
+}
 
-    // --- Shuffle --------------------------------------------------------------------------
+fn shuffle_row(v: &SparkVars, o: &Options) -> Row {
+    let scope = Scope::of(v);
+    let [to_tempo, to_jaeger] = trace_links(v);
+    let [ex_tempo, ex_jaeger] = executor_trace_links(v);
     let shuffle_read = shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read)
         .link(Recipe::Shuffle.link(o))
         .data_link(ex_tempo.clone())
@@ -339,9 +402,16 @@ pub fn dashboard(o: &Options) -> Dashboard {
         .data_link(to_tempo)
         .data_link(to_jaeger)
         .size(6, 4);
+    Row::new("Shuffle")
+        .panel(read_skew)
+        .panel(shuffle_read)
+        .panel(shuffle_write)
+        .panel(write_skew)
+}
 
-    // --- CPU --------------------------------------------------------------------------------
-    let driver_cpu = panel::timeseries(Key::DriverCpu, "Driver JVM CPU")
+fn driver_cpu(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
+    panel::timeseries(Key::DriverCpu, "Driver JVM CPU")
         .description("Cores the driver JVM uses (JVMCPU source). A driver near one full core while executors idle is the bottleneck: planning huge queries, collecting results, or Python code on the driver. Executor CPU time is not exported by Spark on a cluster; spark-exporter adds it.")
         .link(Recipe::SlowJobs.link(o))
         .unit(Unit::Short)
@@ -352,13 +422,81 @@ pub fn dashboard(o: &Options) -> Dashboard {
         .query(ds, PromQuery::new(promql!(
             r#"sum(rate(spark_JVMCPU_jvmCpuTime_Value{application_id=~"$app_id"}[$__rate_interval])) / 1e9"#,
             app_id = v.app_id
-        )).legend("driver cores"));
+        )).legend("driver cores"))
+}
 
-    // --- spark-exporter: executor time breakdown -------------------------------------------
-    // Task time = run time (which includes shuffle fetch wait) + deserialization + result
-    // serialization, all summed over tasks by the executors' `executor` metrics source.
-    let [ex_tempo, ex_jaeger] = executor_trace_links(&v);
-    let [to_tempo, to_jaeger] = trace_links(&v);
+/// From spark-exporter: task time = run time (which includes shuffle fetch wait) +
+/// deserialization + result serialization, all summed over tasks by the executors'
+/// `executor` metrics source.
+fn time_breakdown_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [ex_tempo, ex_jaeger] = executor_trace_links(v);
+    let mut task_cpu = panel::timeseries(Key::ExecutorTaskCpu, "Task CPU per executor")
+        .description("Cores each executor spends running task code (solid), against the CPU of its whole JVM (dashed: tasks plus GC threads, JIT, shuffle I/O), from spark-exporter. Task CPU far below the executor's cores while tasks run means tasks wait (shuffle, I/O, Python workers); JVM CPU far above task CPU is overhead, often GC.")
+        .link(Recipe::SlowJobs.link(o))
+        .data_link(ex_tempo.clone())
+        .data_link(ex_jaeger.clone())
+        .unit(Unit::Short)
+        .decimals(2)
+        .min(0.0)
+        .thresholds(no_level())
+        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
+        .width(12);
+    task_cpu.add_query(ds, PromQuery::new(promql!(
+        r#"sum by (executor_id) (rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} tasks"));
+    let jvm_cpu = task_cpu.add_query(ds, PromQuery::new(promql!(
+        r#"sum by (executor_id) (rate(spark_executor_jvm_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
+        app = v.app,
+        executor = v.executor
+    )).legend("{{executor_id}} whole JVM"));
+    let task_cpu =
+        task_cpu.override_query(&jvm_cpu, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
+    let serde = share_per_executor(
+        panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
+        .description("Time deserializing tasks and serializing their results over task time, per executor (spark-exporter). A few percent is normal; above 10% (orange) tasks are tiny or carry big closures or results; above 20% (red) most of the work is moving bytes: broadcast large read-only data, collect less, use Kryo.")
+        .link(Recipe::Gc.link(o))
+        .data_link(ex_tempo.clone())
+        .data_link(ex_jaeger.clone()),
+        gc_thresholds(),
+    )
+        .width(12)
+        .query(ds, PromQuery::new(promql!(
+            r#"(sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
+  / ((sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+    let fetch_wait = share_per_executor(
+        panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
+        .description("Time tasks blocked waiting for shuffle blocks over their run time, per executor (spark-exporter; the Spark UI's Shuffle Read Blocked Time). Above 10% (orange) reducers wait on the network or on the executors serving the blocks; above 25% (red) the shuffle is the bottleneck: see the recipe.")
+        .link(Recipe::Shuffle.link(o))
+        .data_link(ex_tempo.clone())
+        .data_link(ex_jaeger.clone()),
+        thresholds("green", &[(0.1, "orange"), (0.25, "red")]),
+    )
+        .width(12)
+        .query(ds, PromQuery::new(promql!(
+            r#"sum by (executor_id) (rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
+            app = v.app,
+            executor = v.executor
+        )).legend("{{executor_id}}"));
+    Row::new("Executor time breakdown")
+        .panel(time_breakdown(v, o))
+        .panel(task_cpu)
+        .panel(serde)
+        .panel(fetch_wait)
+}
+
+fn time_breakdown(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
+    let [to_tempo, to_jaeger] = trace_links(v);
     let mut breakdown = panel::timeseries(Key::TimeBreakdown, "Executor time breakdown: CPU, GC, fetch wait, ser/deser, other")
         .description("Where the selected executors' task time goes (task time = run + deserialization + result serialization, from spark-exporter). CPU: task code on the CPU. GC: JVM collections during tasks. Fetch wait: blocked on shuffle blocks. Ser/deser: deserializing tasks and serializing results. Other: the rest of run time, mostly I/O, locks and Python workers. GC above 10%, fetch wait or ser/deser above 20% name the bottleneck; see the recipes.")
         .link(Recipe::SlowJobs.link(o))
@@ -418,65 +556,14 @@ pub fn dashboard(o: &Options) -> Dashboard {
         app = v.app,
         executor = v.executor
     )).legend("other"));
-    let mut task_cpu = panel::timeseries(Key::ExecutorTaskCpu, "Task CPU per executor")
-        .description("Cores each executor spends running task code (solid), against the CPU of its whole JVM (dashed: tasks plus GC threads, JIT, shuffle I/O), from spark-exporter. Task CPU far below the executor's cores while tasks run means tasks wait (shuffle, I/O, Python workers); JVM CPU far above task CPU is overhead, often GC.")
-        .link(Recipe::SlowJobs.link(o))
-        .data_link(ex_tempo.clone())
-        .data_link(ex_jaeger.clone())
-        .unit(Unit::Short)
-        .decimals(2)
-        .min(0.0)
-        .thresholds(no_level())
-        .legend(Legend::table(&[Calc::Max, Calc::Mean]))
-        .width(12);
-    task_cpu.add_query(ds, PromQuery::new(promql!(
-        r#"sum by (executor_id) (rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("{{executor_id}} tasks"));
-    let jvm_cpu = task_cpu.add_query(ds, PromQuery::new(promql!(
-        r#"sum by (executor_id) (rate(spark_executor_jvm_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("{{executor_id}} whole JVM"));
-    let task_cpu =
-        task_cpu.override_query(&jvm_cpu, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
-    let serde = share_per_executor(
-        panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
-        .description("Time deserializing tasks and serializing their results over task time, per executor (spark-exporter). A few percent is normal; above 10% (orange) tasks are tiny or carry big closures or results; above 20% (red) most of the work is moving bytes: broadcast large read-only data, collect less, use Kryo.")
-        .link(Recipe::Gc.link(o))
-        .data_link(ex_tempo.clone())
-        .data_link(ex_jaeger.clone()),
-        gc_thresholds(),
-    )
-        .width(12)
-        .query(ds, PromQuery::new(promql!(
-            r#"(sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
-  / ((sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
-    let fetch_wait = share_per_executor(
-        panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
-        .description("Time tasks blocked waiting for shuffle blocks over their run time, per executor (spark-exporter; the Spark UI's Shuffle Read Blocked Time). Above 10% (orange) reducers wait on the network or on the executors serving the blocks; above 25% (red) the shuffle is the bottleneck: see the recipe.")
-        .link(Recipe::Shuffle.link(o))
-        .data_link(ex_tempo.clone())
-        .data_link(ex_jaeger.clone()),
-        thresholds("green", &[(0.1, "orange"), (0.25, "red")]),
-    )
-        .width(12)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / (sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+    breakdown
+}
 
-    let [stage_tempo, stage_jaeger] = stage_span_links(&v);
-    // --- spark-exporter: spill ----------------------------------------------------------------
+/// Spill, from spark-exporter.
+fn spill_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [ex_tempo, ex_jaeger] = executor_trace_links(v);
+    let [stage_tempo, stage_jaeger] = stage_span_links(v);
     let mut spill = panel::timeseries(Key::SpillPerExecutor, "Spill per executor, memory and disk")
         .description("Bytes spilled per second by each executor's tasks (spark-exporter): the in-memory size of what was spilled (solid) and its size on disk after serialization and compression (dashed). Any spill is worth a look (the thresholds turn orange at the first byte) and sustained spill slows the stage: give tasks more memory or make them smaller; see the recipe.")
         .link(Recipe::OomAndSpill.link(o))
@@ -522,8 +609,13 @@ pub fn dashboard(o: &Options) -> Dashboard {
     max by (application_id, stage_id, attempt_id, stage_name) (max_over_time(spark_stage_info{application_name=~"$app"}[$__range]))"#,
         app = v.app
     )).legend("{{stage_id}} on disk: {{stage_name}}").instant());
+    Row::new("Spill").panel(spill).panel(spill_stage)
+}
 
-    // --- spark-exporter: task skew per stage -------------------------------------------------
+/// Task skew per stage, from spark-exporter.
+fn stage_skew_row(v: &SparkVars, o: &Options) -> Row {
+    let ds = &v.prometheus;
+    let [stage_tempo, stage_jaeger] = stage_span_links(v);
     let stage_links = [stage_tempo.clone(), stage_jaeger.clone()];
     let stage_skew = stage_skew_gauge(
         o,
@@ -580,48 +672,8 @@ pub fn dashboard(o: &Options) -> Dashboard {
         r#"topk(10, max by (application_id, stage_id, attempt_id) (max_over_time(spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"}[$__range])))"#,
         app = v.app
     )).legend("{{stage_id}} max").instant());
-
-    Dashboard::new(crate::common::PROFILING_UID, "Spark Profiling")
-        .deny_incomplete_panels()
-        .description("Where a Spark application's time and memory go: GC, executor utilization, memory per executor, shuffle and its skew, task time and CPU.")
-        .tags(["spark", "profiling"])
-        .folder(crate::spark_folder())
-        .time("now-1h", "now")
-        .refresh("30s")
-        .graph_tooltip(GraphTooltip::SharedCrosshair)
-        .variables(&v)
-        .link(DashLink::to_dashboard(crate::common::TRACING_UID, "Spark Job Tracing").tooltip("The same application's jobs, stages, tasks and spans"))
-        .link(DashLink::tagged("Spark dashboards", &["spark"]))
-        .row(Row::new("GC")
-            .panel(gc_total)
-            .panel(gc_per_executor)
-            .panel(gc_collections)
-            .panel(gc_time))
-        .row(Row::new("Executor utilization")
-            .panel(utilization)
-            .panel(utilization_per_executor)
-            .panel(task_time))
-        .row(Row::new("Memory")
-            .panel(unified)
-            .panel(heap)
-            .panel(exec_storage)
-            .panel(storage_now)
-            .panel(driver_heap)
-            .panel(rss))
-        .row(Row::new("Shuffle")
-            .panel(read_skew)
-            .panel(shuffle_read)
-            .panel(shuffle_write)
-            .panel(write_skew))
-        .row(Row::new("CPU").panel(driver_cpu))
-        .row(Row::new("Executor time breakdown")
-            .panel(breakdown)
-            .panel(task_cpu)
-            .panel(serde)
-            .panel(fetch_wait))
-        .row(Row::new("Spill").panel(spill).panel(spill_stage))
-        .row(Row::new("Task skew per stage")
-            .panel(stage_skew)
-            .panel(stage_read_skew)
-            .panel(stage_duration))
+    Row::new("Task skew per stage")
+        .panel(stage_skew)
+        .panel(stage_read_skew)
+        .panel(stage_duration)
 }
