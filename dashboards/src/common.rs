@@ -27,8 +27,8 @@ pub const PROFILING_UID: &str = "spark-profiling";
 pub const DEFAULT_RECIPES_URL: &str =
     "https://github.com/spark-dashboards/spark-dashboards/blob/main/docs/recipes";
 
-/// A Spark dashboard with what every one of them shares: complete panels only, tag `spark`
-/// (and `tags`), the Spark folder, the last hour refreshed every 30 s, a shared crosshair,
+/// A Spark dashboard with what every one of them shares: complete panels only, the Spark
+/// folder, the last hour refreshed every 30 s, a shared crosshair,
 /// and `vars`. Rows and links are the caller's.
 ///
 /// ```

@@ -127,6 +127,21 @@ pub fn any_failure() -> Thresholds {
     thresholds("green", &[(1.0, "red")])
 }
 
+/// A stat of a whole number of things (jobs, stages, tasks, executors): the start every
+/// count stat of the Spark dashboards shares. The caller adds thresholds and the query.
+///
+/// ```
+/// let p = dashboards::panels::count_stat("n", "Executors", "Executors registered.");
+/// let spec = p.thresholds(dashboards::panels::no_level()).into_spec();
+/// assert_eq!(spec.model().field_config.as_ref().unwrap().defaults.decimals, Some(0));
+/// ```
+pub fn count_stat(key: impl IntoPanelKey, title: &str, description: &str) -> Panel<StatOptions> {
+    panel::stat(key, title)
+        .description(description)
+        .unit(Unit::Short)
+        .decimals(0)
+}
+
 /// Shuffle direction.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Shuffle {

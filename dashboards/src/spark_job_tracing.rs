@@ -16,9 +16,9 @@ use crate::common::{
     APP_SPANS,
 };
 use crate::panels::{
-    active_tasks_per_executor, any_failure, executor_skew_thresholds, gc_share_of_task_time,
-    no_level, shuffle_rate_query, shuffle_skew, stage_skew_thresholds, task_duration_thresholds,
-    Scope, Shuffle,
+    active_tasks_per_executor, any_failure, count_stat, executor_skew_thresholds,
+    gc_share_of_task_time, no_level, shuffle_rate_query, shuffle_skew, stage_skew_thresholds,
+    task_duration_thresholds, Scope, Shuffle,
 };
 use crate::Options;
 
@@ -167,11 +167,8 @@ fn jobs_row(v: &SparkVars, o: &Options) -> Row {
     let mut jobs_row = Row::new("Jobs and stages");
     for (key, title, legend, description, query) in scheduler {
         jobs_row = jobs_row.panel(
-            panel::stat(key, title)
-                .description(description)
+            count_stat(key, title, description)
                 .link(Recipe::SlowJobs.link(o))
-                .unit(Unit::Short)
-                .decimals(0)
                 .thresholds(no_level())
                 .no_graph()
                 .query(ds, PromQuery::new(query.clone())),
@@ -186,12 +183,9 @@ fn jobs_row(v: &SparkVars, o: &Options) -> Row {
 
 fn failed_stages(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
     let ds = &v.prometheus;
-    panel::stat(Key::FailedStages, "Failed stages")
-        .description("Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
+    count_stat(Key::FailedStages, "Failed stages", "Stage attempts that failed since the application started (appStatus). Any failure is worth a look: fetch failures retry whole stages and double their cost.")
         .link(Recipe::Shuffle.link(o))
         .color(ColorMode::Thresholds)
-        .unit(Unit::Short)
-        .decimals(0)
         .thresholds(any_failure())
         .background()
         .no_graph()
@@ -291,11 +285,8 @@ fn task_distribution_row(v: &SparkVars, o: &Options) -> Row {
 /// Completed tasks of the least busy, the median and the busiest executor, and their ratio.
 fn task_spread(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
     let ds = &v.prometheus;
-    let mut spread = panel::stat(Key::TaskSpread, "Tasks per executor: min, median, max")
-        .description("Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest, then the busiest over the median. That ratio turns orange at 2 and red at 4: the work is not spread evenly (skewed partitions, or too few of them).")
+    let mut spread = count_stat(Key::TaskSpread, "Tasks per executor: min, median, max", "Tasks completed in the time range by the executors that run tasks: the least busy, the median and the busiest, then the busiest over the median. That ratio turns orange at 2 and red at 4: the work is not spread evenly (skewed partitions, or too few of them).")
         .link(Recipe::DataSkew.link(o))
-        .unit(Unit::Short)
-        .decimals(0)
         .thresholds(no_level())
         .no_graph()
         .options(|o| o.text_mode = StatTextMode::ValueAndName)

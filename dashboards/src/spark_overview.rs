@@ -9,16 +9,17 @@
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{ColorMode, FieldProp};
 use dashboard_dsl::model::Variable;
-use dashboard_dsl::panel;
+use dashboard_dsl::options::{StatOptions, TimeseriesOptions};
+use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::variable::{DatasourceVar, IntoVariable, QueryVar, Variables};
 use dashboard_dsl::{promql, PanelKey};
-use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_dsl::{Dashboard, Row, Unit};
 
-use crate::common::SparkVars;
+use crate::common::{spark_dashboard, SparkVars};
 use crate::panels::{
-    active_tasks_per_executor, any_failure, gc_share_of_task_time, heap_peak_query, no_level,
-    shuffle_per_executor, storage_in_use, Scope, Shuffle,
+    active_tasks_per_executor, any_failure, count_stat, gc_share_of_task_time, heap_peak_query,
+    no_level, shuffle_per_executor, storage_in_use, Scope, Shuffle,
 };
 
 /// The dashboard's variables, in the order Grafana resolves them: three of
@@ -102,16 +103,49 @@ pub enum Key {
 /// The uid other dashboards link to.
 pub const UID: &str = "spark-overview";
 
-/// Builds the dashboard.
+/// Builds the dashboard: the headline stats, then a list of rows.
+///
+/// ```
+/// let built = dashboards::spark_overview::dashboard().build().unwrap();
+/// assert_eq!(built.model.uid, dashboards::spark_overview::UID);
+/// ```
 pub fn dashboard() -> Dashboard {
     let v = Vars::new();
-    let ds = &v.prometheus;
     let scope = v.scope();
+    let [executors, active, failed, cores] = headline_stats(&v);
+    spark_dashboard(
+        UID,
+        "Spark application overview",
+        "Executors, tasks, GC, shuffle and memory of one Spark application, from the driver's executor metrics endpoint.",
+        &["spark"],
+        &v,
+    )
+    .panel(executors)
+    .panel(active)
+    .panel(failed)
+    .panel(cores)
+    .row(tasks_row(&v))
+    .row(
+        Row::new("Bottlenecks")
+            .panel(gc_share_of_task_time(Key::GcShare, scope))
+            .panel(task_time(&v)),
+    )
+    .row(
+        Row::new("Shuffle")
+            .panel(shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read))
+            .panel(shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write)),
+    )
+    .row(
+        Row::new("Memory")
+            .panel(peak_heap(&v))
+            .panel(storage_in_use(Key::StorageMemory, scope)),
+    )
+}
 
-    let executors = panel::stat(Key::Executors, "Executors")
-        .description("Executors registered with the driver, the driver included. Fewer than you asked for (spark.executor.instances, or the dynamic allocation range) means the cluster could not place them.")
-        .unit(Unit::Short)
-        .decimals(0)
+/// Executors, active tasks, failed tasks and task slots, above the first row.
+fn headline_stats(v: &Vars) -> [Panel<StatOptions>; 4] {
+    let ds = &v.prometheus;
+    let executors = count_stat(Key::Executors, "Executors", "Executors registered with the driver, the driver included. Fewer than you asked for (spark.executor.instances, or the dynamic allocation range) means the cluster could not place them.")
         .thresholds(no_level())
         .no_graph()
         .query(
@@ -122,10 +156,7 @@ pub fn dashboard() -> Dashboard {
             ))
             .instant(),
         );
-    let active = panel::stat(Key::ActiveTasks, "Active tasks")
-        .description("Tasks running now over the selected executors. Compare with Task slots: fewer running tasks than slots while a job runs means idle cores.")
-        .unit(Unit::Short)
-        .decimals(0)
+    let active = count_stat(Key::ActiveTasks, "Active tasks", "Tasks running now over the selected executors. Compare with Task slots: fewer running tasks than slots while a job runs means idle cores.")
         .thresholds(no_level())
         .query(
             ds,
@@ -135,10 +166,7 @@ pub fn dashboard() -> Dashboard {
                 executor = v.executor
             )),
         );
-    let failed = panel::stat(Key::FailedTasks, "Failed tasks")
-        .description("Tasks that failed since the application started. Any failure is worth a look (red): a task retried after an OOM or a fetch failure costs its time twice.")
-        .unit(Unit::Short)
-        .decimals(0)
+    let failed = count_stat(Key::FailedTasks, "Failed tasks", "Tasks that failed since the application started. Any failure is worth a look (red): a task retried after an OOM or a fetch failure costs its time twice.")
         .color(ColorMode::Thresholds)
         .thresholds(any_failure())
         .background()
@@ -150,10 +178,7 @@ pub fn dashboard() -> Dashboard {
                 executor = v.executor
             )),
         );
-    let cores = panel::stat(Key::Cores, "Task slots")
-        .description("Cores available to tasks (maxTasks), summed over executors: the most tasks that can run at once.")
-        .unit(Unit::Short)
-        .decimals(0)
+    let cores = count_stat(Key::Cores, "Task slots", "Cores available to tasks (maxTasks), summed over executors: the most tasks that can run at once.")
         .thresholds(no_level())
         .query(
             ds,
@@ -163,8 +188,11 @@ pub fn dashboard() -> Dashboard {
                 executor = v.executor
             )),
         );
+    [executors, active, failed, cores]
+}
 
-    let per_executor = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope);
+fn tasks_row(v: &Vars) -> Row {
+    let ds = &v.prometheus;
     let mut throughput = panel::timeseries(Key::TaskThroughput, "Task throughput")
         .description("Tasks completed (and failed, in red) per second, over all selected executors. A rate has no bad level of its own; failures should stay at zero.")
         .unit(Unit::OpsPerSecond)
@@ -188,10 +216,16 @@ pub fn dashboard() -> Dashboard {
         ))
         .legend("failed"),
     );
-    let throughput = throughput.override_query(&failed_rate, [FieldProp::Color("red".into())]);
+    Row::new("Tasks")
+        .panel(active_tasks_per_executor(
+            Key::ActiveTasksPerExecutor,
+            v.scope(),
+        ))
+        .panel(throughput.override_query(&failed_rate, [FieldProp::Color("red".into())]))
+}
 
-    let gc_share = gc_share_of_task_time(Key::GcShare, scope);
-    let task_time = panel::timeseries(Key::TaskTimePerExecutor, "Task time per executor")
+fn task_time(v: &Vars) -> Panel<TimeseriesOptions> {
+    panel::timeseries(Key::TaskTimePerExecutor, "Task time per executor")
         .description("Seconds of task time per second, per executor: how many cores each executor keeps busy. Compare with its task slots; Spark Profiling shows the same as a share.")
         .unit(Unit::Short)
         .min(0.0)
@@ -199,18 +233,19 @@ pub fn dashboard() -> Dashboard {
         .stacked()
         .fill_opacity(30)
         .query(
-            ds,
+            &v.prometheus,
             PromQuery::new(promql!(
                 r#"sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
                 app = v.app,
                 executor = v.executor
             ))
             .legend("{{executor_id}}"),
-        );
+        )
+}
 
-    let shuffle_read = shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read);
-    let shuffle_write = shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write);
-
+/// Peak heap against the unified memory limit (dashed).
+fn peak_heap(v: &Vars) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
     let mut heap = panel::timeseries(Key::PeakHeap, "Peak JVM heap per executor")
         .description("Peak heap since the application started (Spark reports peaks here, not current use), against the unified memory limit (dashed). Bytes have no bad level of their own: compare the peak with the executor's heap, spark.executor.memory.")
         .unit(Unit::BytesIEC)
@@ -218,7 +253,7 @@ pub fn dashboard() -> Dashboard {
         .thresholds(no_level());
     heap.add_query(
         ds,
-        heap_peak_query(scope).legend("{{executor_id}} peak heap"),
+        heap_peak_query(v.scope()).legend("{{executor_id}} peak heap"),
     );
     let limit = heap.add_query(
         ds,
@@ -229,26 +264,7 @@ pub fn dashboard() -> Dashboard {
         ))
         .legend("{{executor_id}} unified memory limit"),
     );
-    let heap = heap.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
-    let storage = storage_in_use(Key::StorageMemory, scope);
-
-    Dashboard::new(UID, "Spark application overview")
-        .deny_incomplete_panels()
-        .description("Executors, tasks, GC, shuffle and memory of one Spark application, from the driver's executor metrics endpoint.")
-        .tags(["spark"])
-        .folder(crate::spark_folder())
-        .time("now-1h", "now")
-        .refresh("30s")
-        .graph_tooltip(GraphTooltip::SharedCrosshair)
-        .variables(&v)
-        .panel(executors)
-        .panel(active)
-        .panel(failed)
-        .panel(cores)
-        .row(Row::new("Tasks").panel(per_executor).panel(throughput))
-        .row(Row::new("Bottlenecks").panel(gc_share).panel(task_time))
-        .row(Row::new("Shuffle").panel(shuffle_read).panel(shuffle_write))
-        .row(Row::new("Memory").panel(heap).panel(storage))
+    heap.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)])
 }
 
 #[cfg(test)]
