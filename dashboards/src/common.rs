@@ -10,6 +10,7 @@
 
 use dashboard_dsl::datasource::{Jaeger, Prometheus, Tempo};
 use dashboard_dsl::link::PanelLink;
+use dashboard_dsl::panel::{Panel, Visualization};
 use dashboard_dsl::variable::Variables as VariableSet;
 use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
 use dashboard_dsl::{Dashboard, GraphTooltip, Variables};
@@ -180,6 +181,26 @@ impl Recipe {
 /// resource `service.name="spark"` with `spark.app.name`.
 pub const APP_SPANS: &str =
     r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}"}"#;
+
+/// Adds a pair of data links (Tempo's, then Jaeger's) to a panel: every traced panel links
+/// to both, so installations with either backend get a working link.
+///
+/// ```
+/// use dashboards::common::{trace_links, DataLinks, SparkVars};
+/// let v = SparkVars::new();
+/// let p = dashboard_dsl::panel::timeseries("x", "X").data_links(&trace_links(&v)).into_spec();
+/// assert_eq!(p.model().field_config.as_ref().unwrap().defaults.links.len(), 2);
+/// ```
+pub trait DataLinks {
+    /// The panel with both links added, in order.
+    fn data_links(self, links: &[PanelLink; 2]) -> Self;
+}
+
+impl<V: Visualization> DataLinks for Panel<V> {
+    fn data_links(self, [tempo, jaeger]: &[PanelLink; 2]) -> Self {
+        self.data_link(tempo.clone()).data_link(jaeger.clone())
+    }
+}
 
 /// Data links from a metric panel into the application's spans in Tempo and Jaeger, over
 /// the dashboard's time range.

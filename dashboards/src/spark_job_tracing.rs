@@ -12,13 +12,13 @@ use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{
-    executor_trace_links, spark_dashboard, stage_span_links, trace_links, Recipe, SparkVars,
-    APP_SPANS,
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, DataLinks, Recipe,
+    SparkVars, APP_SPANS,
 };
 use crate::panels::{
     active_tasks_per_executor, any_failure, count_stat, executor_skew_thresholds,
     gc_share_of_task_time, no_level, shuffle_rate_query, shuffle_skew, stage_skew_thresholds,
-    task_duration_thresholds, Scope, Shuffle,
+    task_duration_thresholds, Reference, Scope, Shuffle,
 };
 use crate::Options;
 
@@ -119,7 +119,7 @@ pub fn dashboard(o: &Options) -> Dashboard {
 /// The driver's scheduler, now (stats) and over time (one panel), and its completions.
 fn jobs_row(v: &SparkVars, o: &Options) -> Row {
     let ds = &v.prometheus;
-    let [to_tempo, to_jaeger] = trace_links(v);
+    let app_spans = trace_links(v);
     // The driver's scheduler, now (stats) and over time (one panel): one query each.
     let scheduler = [
         (
@@ -156,8 +156,7 @@ fn jobs_row(v: &SparkVars, o: &Options) -> Row {
     let mut jobs_and_stages = panel::timeseries(Key::JobsAndStages, "Jobs and stages over time")
         .description("Active jobs, running stages and waiting stages, from the driver's DAGScheduler. Long flat stretches with one running stage and waiting stages behind it mark the stage that holds the job up.")
         .link(Recipe::SlowJobs.link(o))
-        .data_link(to_tempo.clone())
-        .data_link(to_jaeger.clone())
+        .data_links(&app_spans)
         .unit(Unit::Short)
         .decimals(0)
         .min(0.0)
@@ -197,12 +196,11 @@ fn failed_stages(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
 
 fn completions(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
     let ds = &v.prometheus;
-    let [to_tempo, to_jaeger] = trace_links(v);
+    let app_spans = trace_links(v);
     let mut completions = panel::timeseries(Key::Completions, "Job and stage completions")
         .description("Jobs and stages finishing per minute: succeeded, failed and skipped (skipped stages reused shuffle output already written). Failures in red.")
         .link(Recipe::SlowJobs.link(o))
-        .data_link(to_tempo.clone())
-        .data_link(to_jaeger.clone())
+        .data_links(&app_spans)
         .unit(Unit::OpsPerMinute)
         .min(0.0)
         .thresholds(no_level())
@@ -238,16 +236,14 @@ fn completions(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
 fn task_distribution_row(v: &SparkVars, o: &Options) -> Row {
     let ds = &v.prometheus;
     let scope = Scope::of(v);
-    let [executor_tempo, executor_jaeger] = executor_trace_links(v);
+    let executor_spans = executor_trace_links(v);
     let active_tasks = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope)
         .link(Recipe::DataSkew.link(o))
-        .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone());
+        .data_links(&executor_spans);
     let completed_tasks = panel::timeseries(Key::CompletedTasksPerExecutor, "Completed tasks per executor")
         .description("Tasks finished per second on each executor. Executors that finish far fewer tasks than their peers are slow (GC, a bad node) or get the big partitions.")
         .link(Recipe::DataSkew.link(o))
-        .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone())
+        .data_links(&executor_spans)
         .unit(Unit::OpsPerSecond)
         .min(0.0)
         .thresholds(no_level())
@@ -261,8 +257,7 @@ fn task_distribution_row(v: &SparkVars, o: &Options) -> Row {
     let failed_tasks = panel::bar_gauge(Key::FailedTasksPerExecutor, "Failed tasks per executor")
         .description("Tasks that failed on each executor in the time range. Failures piling up on one executor point at that node (disk, memory, a lost shuffle service).")
         .link(Recipe::OomAndSpill.link(o))
-        .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone())
+        .data_links(&executor_spans)
         .display(BarGaugeDisplayMode::Basic)
         .unit(Unit::Short)
         .decimals(0)
@@ -325,16 +320,14 @@ fn task_spread(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
 fn bottlenecks_row(v: &SparkVars, o: &Options) -> Row {
     let ds = &v.prometheus;
     let scope = Scope::of(v);
-    let [executor_tempo, executor_jaeger] = executor_trace_links(v);
+    let executor_spans = executor_trace_links(v);
     let gc_share = gc_share_of_task_time(Key::GcShare, scope)
         .link(Recipe::Gc.link(o))
-        .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone());
+        .data_links(&executor_spans);
     let shuffle = panel::timeseries(Key::ShufflePerExecutor, "Shuffle volume per executor")
         .description("Shuffle bytes read and written per second on each executor. One executor reading much more than the others is shuffle skew: a few keys carry most of the data.")
         .link(Recipe::Shuffle.link(o))
-        .data_link(executor_tempo.clone())
-        .data_link(executor_jaeger.clone())
+        .data_links(&executor_spans)
         .unit(Unit::BytesPerSecondIEC)
         .min(0.0)
         .thresholds(no_level())
@@ -347,8 +340,7 @@ fn bottlenecks_row(v: &SparkVars, o: &Options) -> Row {
     let idle = panel::timeseries(Key::IdleShare, "Executor idle share")
         .description("Task slots without a running task, per executor: 1 - active tasks / slots. Above 40% (orange) while jobs run means stragglers or too few tasks per stage, above 70% (red) most cores wait; idle between jobs means driver-side work.")
         .link(Recipe::SlowJobs.link(o))
-        .data_link(executor_tempo)
-        .data_link(executor_jaeger)
+        .data_links(&executor_spans)
         .unit(Unit::PercentUnit)
         .min(0.0)
         .max(1.0)
@@ -372,12 +364,11 @@ fn bottlenecks_row(v: &SparkVars, o: &Options) -> Row {
 /// Task skew per stage (spark-exporter, from the REST API).
 fn stage_skew_row(v: &SparkVars, o: &Options) -> Row {
     let ds = &v.prometheus;
-    let [stage_tempo, stage_jaeger] = stage_span_links(v);
+    let stage_spans = stage_span_links(v);
     let stage_skew = panel::timeseries(Key::StageTaskSkew, "Task skew over time, per stage (max/median)")
         .description("For each active or recently finished stage, its slowest task's duration over the median task's (spark-exporter, from the REST API's taskSummary). A stage whose line climbs while the others stay near 1 is waiting for its stragglers: Dr. Elephant rates 2 low, 4 moderate, 8 severe. Spark Profiling ranks the stages of the range.")
         .link(Recipe::DataSkew.link(o))
-        .data_link(stage_tempo.clone())
-        .data_link(stage_jaeger.clone())
+        .data_links(&stage_spans)
         .unit(Unit::Short)
         .decimals(1)
         .min(1.0)
@@ -390,24 +381,25 @@ fn stage_skew_row(v: &SparkVars, o: &Options) -> Row {
             r#"max by (stage_id, attempt_id) (spark_stage_task_skew_ratio{application_name=~"$app", metric="duration"})"#,
             app = v.app
         )).legend("stage {{stage_id}}.{{attempt_id}}"));
-    let mut stage_duration = panel::timeseries(Key::StageTaskDuration, "Task duration over time, per stage: median and max")
+    let stage_duration = panel::timeseries(Key::StageTaskDuration, "Task duration over time, per stage: median and max")
         .description("Median (solid) and slowest (dashed) task duration of each active or recently finished stage, over successful tasks (spark-exporter, taskSummary). A max far above the median is a straggler. Colours follow the task duration levels of the slow-jobs recipe: blue under 200 ms (tasks too small to be worth scheduling), yellow from 2.5 minutes, orange from 5, red from 10 (Dr. Elephant's median task tiers).")
         .link(Recipe::SlowJobs.link(o))
-        .data_link(stage_tempo)
-        .data_link(stage_jaeger)
+        .data_links(&stage_spans)
         .unit(Unit::Seconds)
         .min(0.0)
         .thresholds(task_duration_thresholds())
-        .tooltip(Tooltip::all_descending());
-    stage_duration.add_query(ds, PromQuery::new(promql!(
-        r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.5"})"#,
-        app = v.app
-    )).legend("stage {{stage_id}}.{{attempt_id}} median"));
-    let slowest = stage_duration.add_query(ds, PromQuery::new(promql!(
-        r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"})"#,
-        app = v.app
-    )).legend("stage {{stage_id}}.{{attempt_id}} max"));
-    let stage_duration = stage_duration.override_query(&slowest, [FieldProp::Dashed]);
+        .tooltip(Tooltip::all_descending())
+        .solid_and_dashed(
+            ds,
+            PromQuery::new(promql!(
+                r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="0.5"})"#,
+                app = v.app
+            )).legend("stage {{stage_id}}.{{attempt_id}} median"),
+            PromQuery::new(promql!(
+                r#"max by (stage_id, attempt_id) (spark_stage_task_duration_seconds{application_name=~"$app", quantile="1"})"#,
+                app = v.app
+            )).legend("stage {{stage_id}}.{{attempt_id}} max"),
+        );
     Row::new("Task skew per stage")
         .panel(stage_skew)
         .panel(stage_duration)

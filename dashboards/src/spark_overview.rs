@@ -19,7 +19,7 @@ use dashboard_dsl::{Dashboard, Row, Unit};
 use crate::common::{spark_dashboard, SparkVars};
 use crate::panels::{
     active_tasks_per_executor, any_failure, count_stat, gc_share_of_task_time, heap_peak_query,
-    no_level, shuffle_per_executor, storage_in_use, Scope, Shuffle,
+    no_level, shuffle_per_executor, storage_in_use, Reference, Scope, Shuffle,
 };
 
 /// The dashboard's variables, in the order Grafana resolves them: three of
@@ -246,25 +246,21 @@ fn task_time(v: &Vars) -> Panel<TimeseriesOptions> {
 /// Peak heap against the unified memory limit (dashed).
 fn peak_heap(v: &Vars) -> Panel<TimeseriesOptions> {
     let ds = &v.prometheus;
-    let mut heap = panel::timeseries(Key::PeakHeap, "Peak JVM heap per executor")
+    panel::timeseries(Key::PeakHeap, "Peak JVM heap per executor")
         .description("Peak heap since the application started (Spark reports peaks here, not current use), against the unified memory limit (dashed). Bytes have no bad level of their own: compare the peak with the executor's heap, spark.executor.memory.")
         .unit(Unit::BytesIEC)
         .min(0.0)
-        .thresholds(no_level());
-    heap.add_query(
-        ds,
-        heap_peak_query(v.scope()).legend("{{executor_id}} peak heap"),
-    );
-    let limit = heap.add_query(
-        ds,
-        PromQuery::new(promql!(
+        .thresholds(no_level())
+        .against_limit(
+            ds,
+            heap_peak_query(v.scope()).legend("{{executor_id}} peak heap"),
+            PromQuery::new(promql!(
             r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
             app = v.app,
             executor = v.executor
-        ))
-        .legend("{{executor_id}} unified memory limit"),
-    );
-    heap.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)])
+                ))
+                .legend("{{executor_id}} unified memory limit"),
+        )
 }
 
 #[cfg(test)]
