@@ -10,8 +10,12 @@
 
 use dashboard_dsl::datasource::{Jaeger, Prometheus, Tempo};
 use dashboard_dsl::link::PanelLink;
+use dashboard_dsl::panel::{Panel, Visualization};
+use dashboard_dsl::variable::Variables as VariableSet;
 use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
-use dashboard_dsl::Variables;
+use dashboard_dsl::{Dashboard, GraphTooltip, Variables};
+
+use crate::Options;
 
 /// The uid of Spark Job Tracing.
 pub const TRACING_UID: &str = "spark-job-tracing";
@@ -19,22 +23,36 @@ pub const TRACING_UID: &str = "spark-job-tracing";
 pub const PROFILING_UID: &str = "spark-profiling";
 
 /// Where `docs/recipes` is published; panels link to the recipe that explains them.
-/// Override at build time with `SPARK_DASHBOARDS_RECIPES_URL` (your fork or docs site).
+/// [`Options::recipes_url`](crate::Options) defaults to it: a fork or docs site builds with
+/// [`all_with`](crate::all_with) and its own URL, or changes this default.
 pub const DEFAULT_RECIPES_URL: &str =
     "https://github.com/spark-dashboards/spark-dashboards/blob/main/docs/recipes";
 
-/// The recipes' base URL for this build.
+/// A Spark dashboard with what every one of them shares: complete panels only, the Spark
+/// folder, the last hour refreshed every 30 s, a shared crosshair,
+/// and `vars`. Rows and links are the caller's.
 ///
 /// ```
-/// let url = dashboards::common::recipes_url();
-/// assert!(!url.ends_with('/'));
+/// let v = dashboards::common::SparkVars::new();
+/// let d = dashboards::common::spark_dashboard("uid", "Title", "What it shows.", &["spark"], &v);
+/// assert_eq!(d.build().unwrap().model.refresh.as_deref(), Some("30s"));
 /// ```
-pub fn recipes_url() -> String {
-    std::env::var("SPARK_DASHBOARDS_RECIPES_URL")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| DEFAULT_RECIPES_URL.to_string())
+pub fn spark_dashboard(
+    uid: &str,
+    title: &str,
+    description: &str,
+    tags: &[&str],
+    vars: &impl VariableSet,
+) -> Dashboard {
+    Dashboard::new(uid, title)
+        .deny_incomplete_panels()
+        .description(description)
+        .tags(tags)
+        .folder(crate::spark_folder())
+        .time("now-1h", "now")
+        .refresh("30s")
+        .graph_tooltip(GraphTooltip::SharedCrosshair)
+        .variables(vars)
 }
 
 /// The variables of both Spark dashboards, in resolution order.
@@ -134,9 +152,28 @@ impl Recipe {
         }
     }
 
+    /// The recipe's URL under `options.recipes_url`.
+    ///
+    /// ```
+    /// use dashboards::{common::Recipe, Options};
+    /// let o = Options { recipes_url: "https://example.com/recipes/".into() };
+    /// assert_eq!(Recipe::Shuffle.url(&o), "https://example.com/recipes/troubleshoot/shuffle-bottleneck.md");
+    /// ```
+    pub fn url(self, options: &Options) -> String {
+        // Trimmed so that a base written with or without its final `/` gives one link.
+        let base = options.recipes_url.trim_end_matches('/');
+        format!("{base}/{}", self.path())
+    }
+
     /// A panel-menu link to the recipe.
-    pub fn link(self) -> PanelLink {
-        PanelLink::url(self.title(), &format!("{}/{}", recipes_url(), self.path()))
+    ///
+    /// ```
+    /// use dashboards::{common::Recipe, Options};
+    /// let p = dashboard_dsl::panel::timeseries("x", "X").link(Recipe::Gc.link(&Options::default()));
+    /// assert_eq!(p.into_spec().model().links[0].title, "Recipe: GC pressure");
+    /// ```
+    pub fn link(self, options: &Options) -> PanelLink {
+        PanelLink::url(self.title(), &self.url(options))
     }
 }
 
@@ -144,6 +181,26 @@ impl Recipe {
 /// resource `service.name="spark"` with `spark.app.name`.
 pub const APP_SPANS: &str =
     r#"{resource.service.name="$service" && resource.spark.app.name=~"${app:regex}"}"#;
+
+/// Adds a pair of data links (Tempo's, then Jaeger's) to a panel: every traced panel links
+/// to both, so installations with either backend get a working link.
+///
+/// ```
+/// use dashboards::common::{trace_links, DataLinks, SparkVars};
+/// let v = SparkVars::new();
+/// let p = dashboard_dsl::panel::timeseries("x", "X").data_links(&trace_links(&v)).into_spec();
+/// assert_eq!(p.model().field_config.as_ref().unwrap().defaults.links.len(), 2);
+/// ```
+pub trait DataLinks {
+    /// The panel with both links added, in order.
+    fn data_links(self, links: &[PanelLink; 2]) -> Self;
+}
+
+impl<V: Visualization> DataLinks for Panel<V> {
+    fn data_links(self, [tempo, jaeger]: &[PanelLink; 2]) -> Self {
+        self.data_link(tempo.clone()).data_link(jaeger.clone())
+    }
+}
 
 /// Data links from a metric panel into the application's spans in Tempo and Jaeger, over
 /// the dashboard's time range.

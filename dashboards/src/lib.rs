@@ -1,7 +1,8 @@
 //! The Spark dashboards, written in `dashboard-dsl` on metrics a real Spark exposes.
 //!
 //! Each module defines one dashboard; [`all`] is the registry `cargo xtask dashboards build`
-//! compiles.
+//! compiles, and [`all_with`] the same dashboards built with other [`Options`] (a fork's
+//! recipe links, for example).
 //!
 //! ```
 //! let uids: Vec<String> = dashboards::all().into_iter().map(|d| d.build().unwrap().model.uid).collect();
@@ -21,11 +22,51 @@ pub fn spark_folder() -> Folder {
     Folder::new("spark", "Spark")
 }
 
-/// Every dashboard of the project, unbuilt: building runs layout and lint.
+/// What a build of the dashboards may vary. Everything a dashboard's JSON depends on is
+/// here or in the source, never in the environment, so one source builds one JSON.
+///
+/// ```
+/// let o = dashboards::Options::default();
+/// assert_eq!(o.recipes_url, dashboards::common::DEFAULT_RECIPES_URL);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Where `docs/recipes` is published (a trailing `/` is ignored): the base of every
+    /// panel's recipe link.
+    pub recipes_url: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            recipes_url: common::DEFAULT_RECIPES_URL.to_string(),
+        }
+    }
+}
+
+/// Every dashboard of the project with the default [`Options`], unbuilt: building runs
+/// layout and lint. A plain `fn() -> Vec<Dashboard>`, as `dashboard_cli::Project` takes it.
+///
+/// ```
+/// assert_eq!(dashboards::all().len(), 3);
+/// ```
 pub fn all() -> Vec<Dashboard> {
+    all_with(&Options::default())
+}
+
+/// Every dashboard of the project built with `options`: a repository that publishes the
+/// recipes elsewhere calls this from its own xtask.
+///
+/// ```
+/// let o = dashboards::Options { recipes_url: "https://docs.example.com/recipes/".into() };
+/// let json: String = dashboards::all_with(&o).into_iter().map(|d| d.build().unwrap().to_json()).collect();
+/// assert!(json.contains("https://docs.example.com/recipes/troubleshoot/gc-pressure.md"));
+/// assert!(!json.contains(dashboards::common::DEFAULT_RECIPES_URL));
+/// ```
+pub fn all_with(options: &Options) -> Vec<Dashboard> {
     vec![
-        spark_job_tracing::dashboard(),
+        spark_job_tracing::dashboard(options),
         spark_overview::dashboard(),
-        spark_profiling::dashboard(),
+        spark_profiling::dashboard(options),
     ]
 }

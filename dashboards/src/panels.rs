@@ -14,7 +14,7 @@
 //! ```
 
 use dashboard_dsl::datasource::Prometheus;
-use dashboard_dsl::field::{thresholds, ColorMode};
+use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
 use dashboard_dsl::model::Thresholds;
 use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, Tooltip};
 use dashboard_dsl::options::{BarGaugeOptions, StatOptions, TimeseriesOptions};
@@ -125,6 +125,93 @@ pub fn no_level() -> Thresholds {
 /// ```
 pub fn any_failure() -> Thresholds {
     thresholds("green", &[(1.0, "red")])
+}
+
+/// A stat of a whole number of things (jobs, stages, tasks, executors): the start every
+/// count stat of the Spark dashboards shares. The caller adds thresholds and the query.
+///
+/// ```
+/// let p = dashboards::panels::count_stat("n", "Executors", "Executors registered.");
+/// let spec = p.thresholds(dashboards::panels::no_level()).into_spec();
+/// assert_eq!(spec.model().field_config.as_ref().unwrap().defaults.decimals, Some(0));
+/// ```
+pub fn count_stat(key: impl IntoPanelKey, title: &str, description: &str) -> Panel<StatOptions> {
+    panel::stat(key, title)
+        .description(description)
+        .unit(Unit::Short)
+        .decimals(0)
+}
+
+/// Two series where the second is the first one's reference, drawn dashed so it reads apart
+/// without the legend: minor against major collections, median against slowest task, memory
+/// against disk spill, or a value against its limit.
+///
+/// ```
+/// use dashboard_dsl::{panel, promql, query::PromQuery};
+/// use dashboards::panels::Reference;
+/// let v = dashboards::common::SparkVars::new();
+/// let q = |l: &str| PromQuery::new(promql!("up")).legend(l);
+/// let p = panel::timeseries("heap", "Heap").against_limit(&v.prometheus, q("used"), q("max"));
+/// let spec = p.into_spec();
+/// let overrides = &spec.model().field_config.as_ref().unwrap().overrides;
+/// assert_eq!(spec.model().targets.len(), 2);
+/// assert_eq!(overrides[0].properties.len(), 2);
+/// ```
+pub trait Reference: Sized {
+    /// `solid`, then `dashed` drawn dashed.
+    fn solid_and_dashed(
+        self,
+        ds: &DatasourceVar<Prometheus>,
+        solid: PromQuery,
+        dashed: PromQuery,
+    ) -> Self;
+
+    /// `value`, then `limit` drawn dashed and unfilled: a limit is a line to stay under, not
+    /// an area that stacks or hides the value.
+    fn against_limit(
+        self,
+        ds: &DatasourceVar<Prometheus>,
+        value: PromQuery,
+        limit: PromQuery,
+    ) -> Self;
+}
+
+impl Reference for Panel<TimeseriesOptions> {
+    fn solid_and_dashed(
+        self,
+        ds: &DatasourceVar<Prometheus>,
+        solid: PromQuery,
+        dashed: PromQuery,
+    ) -> Self {
+        with_reference(self, ds, solid, dashed, [FieldProp::Dashed])
+    }
+
+    fn against_limit(
+        self,
+        ds: &DatasourceVar<Prometheus>,
+        value: PromQuery,
+        limit: PromQuery,
+    ) -> Self {
+        with_reference(
+            self,
+            ds,
+            value,
+            limit,
+            [FieldProp::Dashed, FieldProp::FillOpacity(0)],
+        )
+    }
+}
+
+fn with_reference<const N: usize>(
+    mut p: Panel<TimeseriesOptions>,
+    ds: &DatasourceVar<Prometheus>,
+    first: PromQuery,
+    reference: PromQuery,
+    props: [FieldProp; N],
+) -> Panel<TimeseriesOptions> {
+    p.add_query(ds, first);
+    let reference = p.add_query(ds, reference);
+    p.override_query(&reference, props)
 }
 
 /// Shuffle direction.

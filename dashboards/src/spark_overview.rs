@@ -8,42 +8,79 @@
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{ColorMode, FieldProp};
-use dashboard_dsl::panel;
+use dashboard_dsl::model::Variable;
+use dashboard_dsl::options::{StatOptions, TimeseriesOptions};
+use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::PromQuery;
-use dashboard_dsl::variable::{DatasourceVar, QueryVar};
-use dashboard_dsl::{promql, PanelKey, Variables};
-use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_dsl::variable::{DatasourceVar, IntoVariable, QueryVar, Variables};
+use dashboard_dsl::{promql, PanelKey};
+use dashboard_dsl::{Dashboard, Row, Unit};
 
+use crate::common::{spark_dashboard, SparkVars};
 use crate::panels::{
-    active_tasks_per_executor, any_failure, gc_share_of_task_time, heap_peak_query, no_level,
-    shuffle_per_executor, storage_in_use, Scope, Shuffle,
+    active_tasks_per_executor, any_failure, count_stat, gc_share_of_task_time, heap_peak_query,
+    no_level, shuffle_per_executor, storage_in_use, Reference, Scope, Shuffle,
 };
 
-/// The dashboard's variables, in the order Grafana resolves them.
-#[derive(Variables)]
+/// The dashboard's variables, in the order Grafana resolves them: three of
+/// [`SparkVars`], so queries, labels and sorting cannot drift from the other dashboards.
+/// The overview reads the driver's executor metrics only, hence no Tempo, Jaeger or run
+/// picker, and its own wording of two pickers' tooltips.
+///
+/// ```
+/// use dashboard_dsl::variable::Variables as _;
+/// let v = dashboards::spark_overview::Vars::new();
+/// let names: Vec<_> = v.variables().into_iter().map(|v| v.name).collect();
+/// assert_eq!(names, ["prometheus", "app", "executor"]);
+/// ```
 pub struct Vars {
     /// The Prometheus that scrapes the Spark driver.
-    #[variable(label = "Prometheus", default = "prometheus")]
     pub prometheus: DatasourceVar<Prometheus>,
-    /// Spark application, by `spark.app.name` (the id changes on every run).
-    #[variable(
-        label = "Application",
-        datasource = prometheus,
-        query = "label_values(metrics_executor_activeTasks, application_name)",
-        sort = dashboard_dsl::variable::Sort::AlphabeticalAsc
-    )]
+    /// Spark application, by `spark.app.name`.
     pub app: QueryVar,
     /// Executors of the application, `driver` included.
-    #[variable(
-        label = "Executor",
-        datasource = prometheus,
-        query = "label_values(metrics_executor_activeTasks{application_name=~\"$app\"}, executor_id)",
-        multi,
-        include_all,
-        all_value = ".*",
-        sort = dashboard_dsl::variable::Sort::NaturalAsc
-    )]
     pub executor: QueryVar,
+}
+
+impl Vars {
+    /// The shared variables, with the overview's tooltips.
+    pub fn new() -> Self {
+        let shared = SparkVars::new();
+        Vars {
+            prometheus: shared
+                .prometheus
+                .description("The Prometheus that scrapes the Spark driver."),
+            app: shared.app.description(
+                "Spark application, by `spark.app.name` (the id changes on every run).",
+            ),
+            executor: shared.executor,
+        }
+    }
+
+    /// What the shared executor panels query.
+    pub fn scope(&self) -> Scope<'_> {
+        Scope {
+            ds: &self.prometheus,
+            app: &self.app,
+            executor: &self.executor,
+        }
+    }
+}
+
+impl Default for Vars {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Variables for Vars {
+    fn variables(&self) -> Vec<Variable> {
+        vec![
+            self.prometheus.to_variable(),
+            self.app.to_variable(),
+            self.executor.to_variable(),
+        ]
+    }
 }
 
 /// Panel keys: panel ids derive from them, so they must never be reused.
@@ -66,20 +103,49 @@ pub enum Key {
 /// The uid other dashboards link to.
 pub const UID: &str = "spark-overview";
 
-/// Builds the dashboard.
+/// Builds the dashboard: the headline stats, then a list of rows.
+///
+/// ```
+/// let built = dashboards::spark_overview::dashboard().build().unwrap();
+/// assert_eq!(built.model.uid, dashboards::spark_overview::UID);
+/// ```
 pub fn dashboard() -> Dashboard {
     let v = Vars::new();
-    let ds = &v.prometheus;
-    let scope = Scope {
-        ds,
-        app: &v.app,
-        executor: &v.executor,
-    };
+    let scope = v.scope();
+    let [executors, active, failed, cores] = headline_stats(&v);
+    spark_dashboard(
+        UID,
+        "Spark application overview",
+        "Executors, tasks, GC, shuffle and memory of one Spark application, from the driver's executor metrics endpoint.",
+        &["spark"],
+        &v,
+    )
+    .panel(executors)
+    .panel(active)
+    .panel(failed)
+    .panel(cores)
+    .row(tasks_row(&v))
+    .row(
+        Row::new("Bottlenecks")
+            .panel(gc_share_of_task_time(Key::GcShare, scope))
+            .panel(task_time(&v)),
+    )
+    .row(
+        Row::new("Shuffle")
+            .panel(shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read))
+            .panel(shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write)),
+    )
+    .row(
+        Row::new("Memory")
+            .panel(peak_heap(&v))
+            .panel(storage_in_use(Key::StorageMemory, scope)),
+    )
+}
 
-    let executors = panel::stat(Key::Executors, "Executors")
-        .description("Executors registered with the driver, the driver included. Fewer than you asked for (spark.executor.instances, or the dynamic allocation range) means the cluster could not place them.")
-        .unit(Unit::Short)
-        .decimals(0)
+/// Executors, active tasks, failed tasks and task slots, above the first row.
+fn headline_stats(v: &Vars) -> [Panel<StatOptions>; 4] {
+    let ds = &v.prometheus;
+    let executors = count_stat(Key::Executors, "Executors", "Executors registered with the driver, the driver included. Fewer than you asked for (spark.executor.instances, or the dynamic allocation range) means the cluster could not place them.")
         .thresholds(no_level())
         .no_graph()
         .query(
@@ -90,10 +156,7 @@ pub fn dashboard() -> Dashboard {
             ))
             .instant(),
         );
-    let active = panel::stat(Key::ActiveTasks, "Active tasks")
-        .description("Tasks running now over the selected executors. Compare with Task slots: fewer running tasks than slots while a job runs means idle cores.")
-        .unit(Unit::Short)
-        .decimals(0)
+    let active = count_stat(Key::ActiveTasks, "Active tasks", "Tasks running now over the selected executors. Compare with Task slots: fewer running tasks than slots while a job runs means idle cores.")
         .thresholds(no_level())
         .query(
             ds,
@@ -103,10 +166,7 @@ pub fn dashboard() -> Dashboard {
                 executor = v.executor
             )),
         );
-    let failed = panel::stat(Key::FailedTasks, "Failed tasks")
-        .description("Tasks that failed since the application started. Any failure is worth a look (red): a task retried after an OOM or a fetch failure costs its time twice.")
-        .unit(Unit::Short)
-        .decimals(0)
+    let failed = count_stat(Key::FailedTasks, "Failed tasks", "Tasks that failed since the application started. Any failure is worth a look (red): a task retried after an OOM or a fetch failure costs its time twice.")
         .color(ColorMode::Thresholds)
         .thresholds(any_failure())
         .background()
@@ -119,10 +179,7 @@ pub fn dashboard() -> Dashboard {
                 executor = v.executor
             )),
         );
-    let cores = panel::stat(Key::Cores, "Task slots")
-        .description("Cores available to tasks (maxTasks), summed over executors: the most tasks that can run at once.")
-        .unit(Unit::Short)
-        .decimals(0)
+    let cores = count_stat(Key::Cores, "Task slots", "Cores available to tasks (maxTasks), summed over executors: the most tasks that can run at once.")
         .thresholds(no_level())
         .query(
             ds,
@@ -132,8 +189,11 @@ pub fn dashboard() -> Dashboard {
                 executor = v.executor
             )),
         );
+    [executors, active, failed, cores]
+}
 
-    let per_executor = active_tasks_per_executor(Key::ActiveTasksPerExecutor, scope);
+fn tasks_row(v: &Vars) -> Row {
+    let ds = &v.prometheus;
     let mut throughput = panel::timeseries(Key::TaskThroughput, "Task throughput")
         .description("Tasks completed (and failed, in red) per second, over all selected executors. A rate has no bad level of its own; failures should stay at zero.")
         .unit(Unit::OpsPerSecond)
@@ -157,10 +217,16 @@ pub fn dashboard() -> Dashboard {
         ))
         .legend("failed"),
     );
-    let throughput = throughput.override_query(&failed_rate, [FieldProp::Color("red".into())]);
+    Row::new("Tasks")
+        .panel(active_tasks_per_executor(
+            Key::ActiveTasksPerExecutor,
+            v.scope(),
+        ))
+        .panel(throughput.override_query(&failed_rate, [FieldProp::Color("red".into())]))
+}
 
-    let gc_share = gc_share_of_task_time(Key::GcShare, scope);
-    let task_time = panel::timeseries(Key::TaskTimePerExecutor, "Task time per executor")
+fn task_time(v: &Vars) -> Panel<TimeseriesOptions> {
+    panel::timeseries(Key::TaskTimePerExecutor, "Task time per executor")
         .description("Seconds of task time per second, per executor: how many cores each executor keeps busy. Compare with its task slots; Spark Profiling shows the same as a share.")
         .unit(Unit::Short)
         .min(0.0)
@@ -168,56 +234,34 @@ pub fn dashboard() -> Dashboard {
         .stacked()
         .fill_opacity(30)
         .query(
-            ds,
+            &v.prometheus,
             PromQuery::new(promql!(
                 r#"sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
                 app = v.app,
                 executor = v.executor
             ))
             .legend("{{executor_id}}"),
-        );
+        )
+}
 
-    let shuffle_read = shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read);
-    let shuffle_write = shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write);
-
-    let mut heap = panel::timeseries(Key::PeakHeap, "Peak JVM heap per executor")
+/// Peak heap against the unified memory limit (dashed).
+fn peak_heap(v: &Vars) -> Panel<TimeseriesOptions> {
+    let ds = &v.prometheus;
+    panel::timeseries(Key::PeakHeap, "Peak JVM heap per executor")
         .description("Peak heap since the application started (Spark reports peaks here, not current use), against the unified memory limit (dashed). Bytes have no bad level of their own: compare the peak with the executor's heap, spark.executor.memory.")
         .unit(Unit::BytesIEC)
         .min(0.0)
-        .thresholds(no_level());
-    heap.add_query(
-        ds,
-        heap_peak_query(scope).legend("{{executor_id}} peak heap"),
-    );
-    let limit = heap.add_query(
-        ds,
-        PromQuery::new(promql!(
+        .thresholds(no_level())
+        .against_limit(
+            ds,
+            heap_peak_query(v.scope()).legend("{{executor_id}} peak heap"),
+            PromQuery::new(promql!(
             r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
             app = v.app,
             executor = v.executor
-        ))
-        .legend("{{executor_id}} unified memory limit"),
-    );
-    let heap = heap.override_query(&limit, [FieldProp::Dashed, FieldProp::FillOpacity(0)]);
-    let storage = storage_in_use(Key::StorageMemory, scope);
-
-    Dashboard::new(UID, "Spark application overview")
-        .deny_incomplete_panels()
-        .description("Executors, tasks, GC, shuffle and memory of one Spark application, from the driver's executor metrics endpoint.")
-        .tags(["spark"])
-        .folder(crate::spark_folder())
-        .time("now-1h", "now")
-        .refresh("30s")
-        .graph_tooltip(GraphTooltip::SharedCrosshair)
-        .variables(&v)
-        .panel(executors)
-        .panel(active)
-        .panel(failed)
-        .panel(cores)
-        .row(Row::new("Tasks").panel(per_executor).panel(throughput))
-        .row(Row::new("Bottlenecks").panel(gc_share).panel(task_time))
-        .row(Row::new("Shuffle").panel(shuffle_read).panel(shuffle_write))
-        .row(Row::new("Memory").panel(heap).panel(storage))
+                ))
+                .legend("{{executor_id}} unified memory limit"),
+        )
 }
 
 #[cfg(test)]

@@ -609,7 +609,7 @@ fn every_troubleshooting_recipe_cites_panels() {
 #[test]
 fn every_recipe_link_in_a_panel_resolves_to_a_file() {
     let built = built();
-    let base = dashboards::common::recipes_url();
+    let base = dashboards::Options::default().recipes_url;
     let (checked, errors) = check_panel_links(&built.urls, &base, &recipes_dir());
     fail_on(errors);
     assert!(
@@ -825,7 +825,7 @@ fn citations_parse_titles_with_parentheses() {
 fn every_panel_of_the_two_dashboards_links_its_recipe() {
     // The issue asks each panel for a description with a link to the recipe that explains
     // it: the description is enforced by `deny_incomplete_panels`, the link here.
-    let prefix = format!("{}/", dashboards::common::recipes_url());
+    let prefix = format!("{}/", dashboards::Options::default().recipes_url);
     let mut errors = Vec::new();
     let mut panels = 0;
     for dashboard in dashboards::all() {
