@@ -1,7 +1,7 @@
 //! Never clobber edits made in Grafana: UI edits between pushes, edits between our read
 //! and our write, and newer Grafana's 409.
 
-mod push_support;
+use crate::push_support;
 
 use dashboard_sync::content::MARKER_FIELD;
 use dashboard_sync::push::Outcome;

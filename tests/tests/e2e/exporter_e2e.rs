@@ -74,6 +74,7 @@ fn exporter_panels(dashboards: &[Value]) -> Vec<(String, String)> {
 
 #[test]
 fn a_real_spark_feeds_the_exporter_and_every_exporter_panel_has_data() -> Result<(), HarnessError> {
+    let _spark = crate::spark_lock();
     let exporter = Exporter::start(&ExporterOptions {
         extra_args: vec!["--max-stages=1000".into(), "--max-jobs=1000".into()],
         ..ExporterOptions::default()

@@ -2,7 +2,7 @@
 //! queries, units, thresholds, variables, links; terminal and markdown output; and no
 //! permanent diff against what push wrote to Grafana.
 
-mod push_support;
+use crate::push_support;
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::thresholds;

@@ -5,12 +5,13 @@
 //! executors' GraphiteSink points at it, it polls the driver's REST API, and Prometheus
 //! scrapes it through the contract's `spark-exporter` job.
 
-mod validate_support;
+use crate::validate_support;
 
 use integration_tests::harness::HarnessError;
 
 #[test]
 fn every_query_of_every_dashboard_returns_data_from_a_real_spark() -> Result<(), HarnessError> {
+    let _spark = crate::spark_lock();
     let version = validate_support::every_query_returns_data(None)?;
     assert!(version.starts_with("4."), "ran Spark {version}");
     Ok(())

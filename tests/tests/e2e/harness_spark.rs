@@ -13,6 +13,7 @@ use integration_tests::harness::{
 
 #[test]
 fn real_spark_is_scraped_through_the_contract_and_cleaned_up() -> Result<(), HarnessError> {
+    let _spark = crate::spark_lock();
     let started = Instant::now();
     let spark = SparkRun::start(25, 60)?;
     eprintln!(

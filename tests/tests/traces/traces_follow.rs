@@ -2,7 +2,7 @@
 //! (single file with `.inprogress`, rolling zstd directory with rollover), resuming after a
 //! restart without duplicating or losing spans, other codecs, and a directory of logs.
 
-mod traces_support;
+use crate::traces_support;
 
 use std::collections::BTreeSet;
 use std::fs;

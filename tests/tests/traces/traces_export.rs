@@ -3,7 +3,7 @@
 //! receiver that decodes the real protobuf; the span tree, timing, attributes, ids,
 //! sampling, stage retries, bad input, faults and the values-style configuration.
 
-mod traces_support;
+use crate::traces_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};

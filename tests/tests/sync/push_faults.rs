@@ -2,7 +2,7 @@
 //! than the timeout, retries running out. Each asserts what the user sees and that
 //! nothing was lost or written twice.
 
-mod push_support;
+use crate::push_support;
 
 use std::time::{Duration, Instant};
 

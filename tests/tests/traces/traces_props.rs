@@ -1,7 +1,7 @@
 //! Property tests: decoding a line never panics, whatever the line, and neither does the
 //! conversion, whatever the events and their order; the codecs never panic on damaged data.
 
-mod traces_support;
+use crate::traces_support;
 
 use proptest::prelude::*;
 use spark_traces::convert::{ConvertOptions, Converter, TracePer};

@@ -4,7 +4,7 @@
 //! the in-process receiver. Needs pyspark and Java, like the other real-Spark tests
 //! (`cargo xtask test` prepares them).
 
-mod traces_support;
+use crate::traces_support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,7 @@ fn event_log(app_id: &str) -> PathBuf {
 #[test]
 fn a_running_spark_application_is_traced_live_and_matches_its_finished_log(
 ) -> Result<(), HarnessError> {
+    let _spark = crate::spark_lock();
     let started = Instant::now();
     // One iteration of the workload, then stop.
     let spark = SparkRun::start(5, 1)?;

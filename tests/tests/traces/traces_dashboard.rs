@@ -3,7 +3,7 @@
 //! Jaeger search uses must be one that spark-traces sets on the spans it makes from the
 //! fixture event logs. A renamed attribute on either side fails here.
 
-mod traces_support;
+use crate::traces_support;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! Before anything is written: unreachable, not Grafana, unhealthy, credentials refused.
 //! And the credentials never show, in errors, reports or `--verbose` logs.
 
-mod push_support;
+use crate::push_support;
 
 use std::net::TcpListener;
 

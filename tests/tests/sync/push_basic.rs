@@ -1,7 +1,7 @@
 //! Push against the strict Grafana stand-in: create, idempotence, dry run, folders,
 //! provisioned dashboards, input validation.
 
-mod push_support;
+use crate::push_support;
 
 use dashboard_sync::content::{content_hash, recorded_hash, MARKER_FIELD};
 use dashboard_sync::push::{FolderOutcome, Outcome};

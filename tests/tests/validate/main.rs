@@ -1,0 +1,3 @@
+//! dashboard-validate against a real Prometheus (replayed Spark run) and faulty servers.
+
+mod validate_prometheus;
