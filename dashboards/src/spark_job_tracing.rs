@@ -3,7 +3,7 @@
 //! Jaeger.
 
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
-use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, StatTextMode, Tooltip};
 use dashboard_dsl::options::{StatOptions, TableOptions, TimeseriesOptions};
 use dashboard_dsl::panel::{self, Panel, PanelSpec};
@@ -12,8 +12,8 @@ use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{
-    executor_trace_links, spark_dashboard, stage_span_links, trace_links, DataLinks, Recipe,
-    SparkVars, APP_SPANS,
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, with_sibling, DataLinks,
+    Recipe, SparkVars, APP_SPANS,
 };
 use crate::panels::{
     active_tasks_per_executor, any_failure, count_stat, executor_skew_thresholds,
@@ -100,15 +100,19 @@ fn span_columns(table: Panel<TableOptions>) -> Panel<TableOptions> {
 /// ```
 pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
-    spark_dashboard(
+    let d = spark_dashboard(
         crate::common::TRACING_UID,
         "Spark Job Tracing",
         "Why is this Spark job slow? Jobs and stages over time, task distribution across executors, bottleneck indicators, and the application's spans in Tempo and Jaeger.",
         &["spark", "tracing"],
         &v,
+    );
+    with_sibling(
+        d,
+        crate::common::PROFILING_UID,
+        "Spark Profiling",
+        "The same application's bottlenecks: GC, memory, shuffle, CPU",
     )
-    .link(DashLink::to_dashboard(crate::common::PROFILING_UID, "Spark Profiling").tooltip("The same application's bottlenecks: GC, memory, shuffle, CPU"))
-    .link(DashLink::tagged("Spark dashboards", &["spark"]))
     .row(jobs_row(&v, o))
     .row(task_distribution_row(&v, o))
     .row(bottlenecks_row(&v, o))

@@ -8,7 +8,7 @@
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{thresholds, ColorMode};
-use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::options::{BarGaugeDisplayMode, BarGaugeOptions, Calc, Legend, Tooltip};
 use dashboard_dsl::options::{StatOptions, TimeseriesOptions};
 use dashboard_dsl::panel::{self, Panel};
@@ -18,8 +18,8 @@ use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{
-    executor_trace_links, spark_dashboard, stage_span_links, trace_links, DataLinks, Recipe,
-    SparkVars,
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, with_sibling, DataLinks,
+    Recipe, SparkVars,
 };
 use crate::panels::{
     any_spill, gc_thresholds, heap_peak_query, no_level, share_per_executor, shuffle_per_executor,
@@ -99,15 +99,19 @@ fn stage_skew_gauge(
 /// ```
 pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
-    spark_dashboard(
+    let d = spark_dashboard(
         crate::common::PROFILING_UID,
         "Spark Profiling",
         "Where a Spark application's time and memory go: GC, executor utilization, memory per executor, shuffle and its skew, task time and CPU.",
         &["spark", "profiling"],
         &v,
+    );
+    with_sibling(
+        d,
+        crate::common::TRACING_UID,
+        "Spark Job Tracing",
+        "The same application's jobs, stages, tasks and spans",
     )
-    .link(DashLink::to_dashboard(crate::common::TRACING_UID, "Spark Job Tracing").tooltip("The same application's jobs, stages, tasks and spans"))
-    .link(DashLink::tagged("Spark dashboards", &["spark"]))
     .row(gc_row(&v, o))
     .row(utilization_row(&v, o))
     .row(memory_row(&v, o))
