@@ -9,7 +9,7 @@
 //!   contract's relabeling; `application_id` comes from service discovery.
 
 use dashboard_dsl::datasource::{Jaeger, Prometheus, Tempo};
-use dashboard_dsl::link::PanelLink;
+use dashboard_dsl::link::{DashLink, PanelLink};
 use dashboard_dsl::panel::{Panel, Visualization};
 use dashboard_dsl::variable::Variables as VariableSet;
 use dashboard_dsl::variable::{ConstantVar, DatasourceVar, Hide, QueryVar, Sort, TextboxVar};
@@ -53,6 +53,19 @@ pub fn spark_dashboard(
         .refresh("30s")
         .graph_tooltip(GraphTooltip::SharedCrosshair)
         .variables(vars)
+}
+
+/// The links of a dashboard that has a sibling: to `uid` (same time range and variables),
+/// then the menu of every Spark dashboard (tag `spark`).
+///
+/// ```
+/// let d = dashboards::common::spark_dashboard("a", "A", "A.", &["spark"], &dashboards::common::SparkVars::new());
+/// let d = dashboards::common::with_sibling(d, "b", "B", "The other one");
+/// assert_eq!(d.build().unwrap().model.links.len(), 2);
+/// ```
+pub fn with_sibling(d: Dashboard, uid: &str, title: &str, tooltip: &str) -> Dashboard {
+    d.link(DashLink::to_dashboard(uid, title).tooltip(tooltip))
+        .link(DashLink::tagged("Spark dashboards", &["spark"]))
 }
 
 /// The variables of both Spark dashboards, in resolution order.
@@ -129,26 +142,32 @@ pub enum Recipe {
 impl Recipe {
     /// The file, relative to `docs/recipes/`.
     pub fn path(self) -> &'static str {
-        match self {
-            Recipe::SlowJobs => "troubleshoot/slow-spark-jobs.md",
-            Recipe::DataSkew => "troubleshoot/data-skew-diagnosis.md",
-            Recipe::OomAndSpill => "troubleshoot/oom-and-spill.md",
-            Recipe::Shuffle => "troubleshoot/shuffle-bottleneck.md",
-            Recipe::Gc => "troubleshoot/gc-pressure.md",
-            Recipe::ProfilingGuide => "observability/spark-profiling-guide.md",
-            Recipe::Stack => "observability/observability-stack.md",
-        }
+        self.entry().0
     }
 
     fn title(self) -> &'static str {
+        self.entry().1
+    }
+
+    // One table, so a recipe's file and its link's title are written side by side.
+    fn entry(self) -> (&'static str, &'static str) {
         match self {
-            Recipe::SlowJobs => "Recipe: slow Spark jobs",
-            Recipe::DataSkew => "Recipe: data skew",
-            Recipe::OomAndSpill => "Recipe: OOM and spill",
-            Recipe::Shuffle => "Recipe: shuffle bottleneck",
-            Recipe::Gc => "Recipe: GC pressure",
-            Recipe::ProfilingGuide => "Guide: reading the Spark dashboards",
-            Recipe::Stack => "Guide: the observability stack",
+            Recipe::SlowJobs => ("troubleshoot/slow-spark-jobs.md", "Recipe: slow Spark jobs"),
+            Recipe::DataSkew => ("troubleshoot/data-skew-diagnosis.md", "Recipe: data skew"),
+            Recipe::OomAndSpill => ("troubleshoot/oom-and-spill.md", "Recipe: OOM and spill"),
+            Recipe::Shuffle => (
+                "troubleshoot/shuffle-bottleneck.md",
+                "Recipe: shuffle bottleneck",
+            ),
+            Recipe::Gc => ("troubleshoot/gc-pressure.md", "Recipe: GC pressure"),
+            Recipe::ProfilingGuide => (
+                "observability/spark-profiling-guide.md",
+                "Guide: reading the Spark dashboards",
+            ),
+            Recipe::Stack => (
+                "observability/observability-stack.md",
+                "Guide: the observability stack",
+            ),
         }
     }
 

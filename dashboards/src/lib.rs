@@ -11,6 +11,20 @@
 
 use dashboard_dsl::{Dashboard, Folder};
 
+/// `PromQuery::new(promql!(QUERY, app = V.app, executor = V.executor))`: a query over the
+/// application and executors the dashboard's variables `V` pick, which most executor panels
+/// are. A macro, not a function, because `promql!` checks its literal at compile time (and
+/// reports errors on it), so the literal must reach it as a token.
+macro_rules! executor_query {
+    ($v:ident, $query:literal) => {
+        dashboard_dsl::query::PromQuery::new(dashboard_dsl::promql!(
+            $query,
+            app = $v.app,
+            executor = $v.executor
+        ))
+    };
+}
+
 pub mod common;
 pub mod panels;
 pub mod spark_job_tracing;

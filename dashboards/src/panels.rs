@@ -341,13 +341,9 @@ pub fn gc_share_of_task_time(key: impl IntoPanelKey, s: Scope) -> Panel<Timeseri
     let p = panel::timeseries(key, "GC share of task time")
         .description("GC time the tasks report over task time, per executor that runs tasks: the ratio the Spark UI colours red above 10% (orange here). Above 20% (red) the executor mostly collects garbage: give it more memory per task or cache less.");
     share_per_executor(p, gc_thresholds())
-        .query(s.ds, PromQuery::new(promql!(
-            r#"(sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+        .query(s.ds, executor_query!(s, r#"(sum by (executor_id) (rate(metrics_executor_totalGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
   / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0))
-  and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)"#,
-            app = s.app,
-            executor = s.executor
-        )).legend("{{executor_id}}"))
+  and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)"#).legend("{{executor_id}}"))
 }
 
 /// Tasks running on each executor.
@@ -366,11 +362,7 @@ pub fn active_tasks_per_executor(key: impl IntoPanelKey, s: Scope) -> Panel<Time
         .thresholds(no_level())
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .tooltip(Tooltip::all_descending())
-        .query(s.ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = s.app,
-            executor = s.executor
-        )).legend("{{executor_id}}"))
+        .query(s.ds, executor_query!(s, r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}}"))
 }
 
 /// Storage memory used by cached blocks now, over what each executor may use for storage:
@@ -390,12 +382,8 @@ pub fn storage_in_use(key: impl IntoPanelKey, s: Scope) -> Panel<BarGaugeOptions
         .max(1.0)
         .color(ColorMode::Thresholds)
         .thresholds(thresholds("green", &[(0.8, "orange"), (0.95, "red")]))
-        .query(s.ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_memoryUsed_bytes{application_name=~"$app", executor_id=~"$executor"})
-  / (max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
-            app = s.app,
-            executor = s.executor
-        )).legend("{{executor_id}}").instant())
+        .query(s.ds, executor_query!(s, r#"max by (executor_id) (metrics_executor_memoryUsed_bytes{application_name=~"$app", executor_id=~"$executor"})
+  / (max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"}) > 0)"#).legend("{{executor_id}}").instant())
 }
 
 /// Peak JVM heap per executor since the application started.
@@ -407,11 +395,10 @@ pub fn storage_in_use(key: impl IntoPanelKey, s: Scope) -> Panel<BarGaugeOptions
 /// assert!(spec.model().targets[0].expr.as_deref().unwrap().contains("JVMHeapMemory"));
 /// ```
 pub fn heap_peak_query(s: Scope) -> PromQuery {
-    PromQuery::new(promql!(
-        r#"max by (executor_id) (metrics_executor_JVMHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-        app = s.app,
-        executor = s.executor
-    ))
+    executor_query!(
+        s,
+        r#"max by (executor_id) (metrics_executor_JVMHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#
+    )
 }
 
 /// Running tasks over task slots: below 30% red, below 60% orange (the slow-jobs recipe).

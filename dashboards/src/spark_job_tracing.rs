@@ -3,7 +3,7 @@
 //! Jaeger.
 
 use dashboard_dsl::field::{thresholds, ColorMode, FieldProp};
-use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::options::{BarGaugeDisplayMode, Calc, Legend, StatTextMode, Tooltip};
 use dashboard_dsl::options::{StatOptions, TableOptions, TimeseriesOptions};
 use dashboard_dsl::panel::{self, Panel, PanelSpec};
@@ -12,8 +12,8 @@ use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{
-    executor_trace_links, spark_dashboard, stage_span_links, trace_links, DataLinks, Recipe,
-    SparkVars, APP_SPANS,
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, with_sibling, DataLinks,
+    Recipe, SparkVars, APP_SPANS,
 };
 use crate::panels::{
     active_tasks_per_executor, any_failure, count_stat, executor_skew_thresholds,
@@ -100,15 +100,19 @@ fn span_columns(table: Panel<TableOptions>) -> Panel<TableOptions> {
 /// ```
 pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
-    spark_dashboard(
+    let d = spark_dashboard(
         crate::common::TRACING_UID,
         "Spark Job Tracing",
         "Why is this Spark job slow? Jobs and stages over time, task distribution across executors, bottleneck indicators, and the application's spans in Tempo and Jaeger.",
         &["spark", "tracing"],
         &v,
+    );
+    with_sibling(
+        d,
+        crate::common::PROFILING_UID,
+        "Spark Profiling",
+        "The same application's bottlenecks: GC, memory, shuffle, CPU",
     )
-    .link(DashLink::to_dashboard(crate::common::PROFILING_UID, "Spark Profiling").tooltip("The same application's bottlenecks: GC, memory, shuffle, CPU"))
-    .link(DashLink::tagged("Spark dashboards", &["spark"]))
     .row(jobs_row(&v, o))
     .row(task_distribution_row(&v, o))
     .row(bottlenecks_row(&v, o))
@@ -249,11 +253,7 @@ fn task_distribution_row(v: &SparkVars, o: &Options) -> Row {
         .thresholds(no_level())
         .legend(Legend::table(&[Calc::Max, Calc::Mean]))
         .tooltip(Tooltip::all_descending())
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .query(ds, executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}}"));
     let failed_tasks = panel::bar_gauge(Key::FailedTasksPerExecutor, "Failed tasks per executor")
         .description("Tasks that failed on each executor in the time range. Failures piling up on one executor point at that node (disk, memory, a lost shuffle service).")
         .link(Recipe::OomAndSpill.link(o))
@@ -265,11 +265,7 @@ fn task_distribution_row(v: &SparkVars, o: &Options) -> Row {
         .color(ColorMode::Thresholds)
         .thresholds(any_failure())
         .width(8)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (increase(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}").instant());
+        .query(ds, executor_query!(v, r#"sum by (executor_id) (increase(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range]))"#).legend("{{executor_id}}").instant());
     Row::new("Task distribution across executors")
         .panel(active_tasks)
         .panel(completed_tasks)
@@ -286,27 +282,11 @@ fn task_spread(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
         .no_graph()
         .options(|o| o.text_mode = StatTextMode::ValueAndName)
         .size(16, 4);
-    spread.add_query(ds, PromQuery::new(promql!(
-        r#"min(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("min").instant());
-    spread.add_query(ds, PromQuery::new(promql!(
-        r#"quantile(0.5, sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("median").instant());
-    spread.add_query(ds, PromQuery::new(promql!(
-        r#"max(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("max").instant());
-    let spread_ratio = spread.add_query(ds, PromQuery::new(promql!(
-        r#"max(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))
-  / (quantile(0.5, sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)) > 0)"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("max/median").instant());
+    spread.add_query(ds, executor_query!(v, r#"min(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#).legend("min").instant());
+    spread.add_query(ds, executor_query!(v, r#"quantile(0.5, sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#).legend("median").instant());
+    spread.add_query(ds, executor_query!(v, r#"max(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))"#).legend("max").instant());
+    let spread_ratio = spread.add_query(ds, executor_query!(v, r#"max(sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0))
+  / (quantile(0.5, sum by (executor_id) (increase(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__range])) and on (executor_id) (max by (executor_id) (metrics_executor_maxTasks{application_name=~"$app"}) > 0)) > 0)"#).legend("max/median").instant());
     // Counts have no bad level; their ratio does: the data-skew recipe's 2x.
     spread.override_query(
         &spread_ratio,
@@ -348,12 +328,8 @@ fn bottlenecks_row(v: &SparkVars, o: &Options) -> Row {
         .thresholds(thresholds("green", &[(0.4, "orange"), (0.7, "red")]))
         .width(16)
         .legend(Legend::table(&[Calc::Mean]))
-        .query(ds, PromQuery::new(promql!(
-            r#"1 - sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})
-  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .query(ds, executor_query!(v, r#"1 - sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})
+  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#).legend("{{executor_id}}"));
     Row::new("Bottleneck indicators")
         .panel(gc_share)
         .panel(shuffle)

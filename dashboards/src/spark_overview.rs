@@ -160,11 +160,7 @@ fn headline_stats(v: &Vars) -> [Panel<StatOptions>; 4] {
         .thresholds(no_level())
         .query(
             ds,
-            PromQuery::new(promql!(
-                r#"sum(metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#,
-                app = v.app,
-                executor = v.executor
-            )),
+            executor_query!(v, r#"sum(metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})"#),
         );
     let failed = count_stat(Key::FailedTasks, "Failed tasks", "Tasks that failed since the application started. Any failure is worth a look (red): a task retried after an OOM or a fetch failure costs its time twice.")
         .color(ColorMode::Thresholds)
@@ -172,22 +168,14 @@ fn headline_stats(v: &Vars) -> [Panel<StatOptions>; 4] {
         .background()
         .query(
             ds,
-            PromQuery::new(promql!(
-                r#"sum(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"})
-# lint-allow target-counter-agg: the stat shows the running total since the application started"#,
-                app = v.app,
-                executor = v.executor
-            )),
+            executor_query!(v, r#"sum(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"})
+# lint-allow target-counter-agg: the stat shows the running total since the application started"#),
         );
     let cores = count_stat(Key::Cores, "Task slots", "Cores available to tasks (maxTasks), summed over executors: the most tasks that can run at once.")
         .thresholds(no_level())
         .query(
             ds,
-            PromQuery::new(promql!(
-                r#"sum(metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"})"#,
-                app = v.app,
-                executor = v.executor
-            )),
+            executor_query!(v, r#"sum(metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"})"#),
         );
     [executors, active, failed, cores]
 }
@@ -201,20 +189,12 @@ fn tasks_row(v: &Vars) -> Row {
         .thresholds(no_level());
     throughput.add_query(
         ds,
-        PromQuery::new(promql!(
-            r#"sum(rate(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        ))
+        executor_query!(v, r#"sum(rate(metrics_executor_completedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#)
         .legend("completed"),
     );
     let failed_rate = throughput.add_query(
         ds,
-        PromQuery::new(promql!(
-            r#"sum(rate(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-            app = v.app,
-            executor = v.executor
-        ))
+        executor_query!(v, r#"sum(rate(metrics_executor_failedTasks_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#)
         .legend("failed"),
     );
     Row::new("Tasks")
@@ -235,11 +215,7 @@ fn task_time(v: &Vars) -> Panel<TimeseriesOptions> {
         .fill_opacity(30)
         .query(
             &v.prometheus,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            ))
+            executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#)
             .legend("{{executor_id}}"),
         )
 }
@@ -255,11 +231,7 @@ fn peak_heap(v: &Vars) -> Panel<TimeseriesOptions> {
         .against_limit(
             ds,
             heap_peak_query(v.scope()).legend("{{executor_id}} peak heap"),
-            PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-                ))
+            executor_query!(v, r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#)
                 .legend("{{executor_id}} unified memory limit"),
         )
 }

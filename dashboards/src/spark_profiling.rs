@@ -8,7 +8,7 @@
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{thresholds, ColorMode};
-use dashboard_dsl::link::{DashLink, PanelLink};
+use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::options::{BarGaugeDisplayMode, BarGaugeOptions, Calc, Legend, Tooltip};
 use dashboard_dsl::options::{StatOptions, TimeseriesOptions};
 use dashboard_dsl::panel::{self, Panel};
@@ -18,8 +18,8 @@ use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{
-    executor_trace_links, spark_dashboard, stage_span_links, trace_links, DataLinks, Recipe,
-    SparkVars,
+    executor_trace_links, spark_dashboard, stage_span_links, trace_links, with_sibling, DataLinks,
+    Recipe, SparkVars,
 };
 use crate::panels::{
     any_spill, gc_thresholds, heap_peak_query, no_level, share_per_executor, shuffle_per_executor,
@@ -99,15 +99,19 @@ fn stage_skew_gauge(
 /// ```
 pub fn dashboard(o: &Options) -> Dashboard {
     let v = SparkVars::new();
-    spark_dashboard(
+    let d = spark_dashboard(
         crate::common::PROFILING_UID,
         "Spark Profiling",
         "Where a Spark application's time and memory go: GC, executor utilization, memory per executor, shuffle and its skew, task time and CPU.",
         &["spark", "profiling"],
         &v,
+    );
+    with_sibling(
+        d,
+        crate::common::TRACING_UID,
+        "Spark Job Tracing",
+        "The same application's jobs, stages, tasks and spans",
     )
-    .link(DashLink::to_dashboard(crate::common::TRACING_UID, "Spark Job Tracing").tooltip("The same application's jobs, stages, tasks and spans"))
-    .link(DashLink::tagged("Spark dashboards", &["spark"]))
     .row(gc_row(&v, o))
     .row(utilization_row(&v, o))
     .row(memory_row(&v, o))
@@ -129,15 +133,11 @@ fn gc_row(v: &SparkVars, o: &Options) -> Row {
         gc_thresholds(),
     )
         .width(18)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (
+        .query(ds, executor_query!(v, r#"sum by (executor_id) (
     (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
       + rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
-  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+  / (sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#).legend("{{executor_id}}"));
     let gc_collections = panel::timeseries(Key::GcCollections, "GC collections, minor vs major")
         .description("Garbage collections per second per executor. Minor (young) collections are cheap and frequent; major (old/full) collections stop the executor and should be rare. Rising major collections precede OOMs.")
         .link(Recipe::Gc.link(o))
@@ -147,16 +147,8 @@ fn gc_row(v: &SparkVars, o: &Options) -> Row {
         .tooltip(Tooltip::all_descending())
         .solid_and_dashed(
             ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_MinorGCCount_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} minor"),
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_MajorGCCount_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} major"),
+            executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_MinorGCCount_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} minor"),
+            executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_MajorGCCount_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} major"),
         );
     let gc_time = panel::timeseries(Key::GcTime, "GC time, minor vs major")
         .description("Seconds spent collecting per second, per executor and collector. Major collection time is the pause that hurts: whole seconds of it mean the old generation is full.")
@@ -167,16 +159,8 @@ fn gc_row(v: &SparkVars, o: &Options) -> Row {
         .tooltip(Tooltip::all_descending())
         .solid_and_dashed(
             ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} minor"),
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} major"),
+            executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} minor"),
+            executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} major"),
         );
     Row::new("GC")
         .panel(gc_total(v, o))
@@ -197,16 +181,12 @@ fn gc_total(v: &SparkVars, o: &Options) -> Panel<StatOptions> {
         .color(ColorMode::Thresholds)
         .thresholds(gc_thresholds())
         .size(6, 8)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(
+        .query(ds, executor_query!(v, r#"sum(
     (rate(metrics_executor_MinorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
       + rate(metrics_executor_MajorGCTime_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
   / (sum(rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )))
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) > 0)"#))
 }
 
 fn utilization_row(v: &SparkVars, o: &Options) -> Row {
@@ -222,12 +202,8 @@ fn utilization_row(v: &SparkVars, o: &Options) -> Row {
         .color(ColorMode::Thresholds)
         .thresholds(utilization_thresholds())
         .size(6, 8)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum(avg_over_time(metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"}[$__range]))
-  / (sum(max_over_time(metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}[$__range])) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).instant());
+        .query(ds, executor_query!(v, r#"sum(avg_over_time(metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"}[$__range]))
+  / (sum(max_over_time(metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}[$__range])) > 0)"#).instant());
     let utilization_per_executor = panel::timeseries(Key::UtilizationPerExecutor, "Executor utilization per executor")
         .description("Running tasks over task slots, per executor. Executors stuck near 0% while others are at 100% do not get work: check partition counts and locality waits.")
         .link(Recipe::SlowJobs.link(o))
@@ -238,12 +214,8 @@ fn utilization_row(v: &SparkVars, o: &Options) -> Row {
         .thresholds(utilization_thresholds())
         .legend(Legend::table(&[Calc::Mean]))
         .width(18)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})
-  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .query(ds, executor_query!(v, r#"sum by (executor_id) (metrics_executor_activeTasks{application_name=~"$app", executor_id=~"$executor"})
+  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#).legend("{{executor_id}}"));
     let task_time = panel::state_timeline(Key::TaskTime, "Task time per executor")
         .description("Task seconds per second on each executor over its task slots: how busy each executor was, over time. Long green lanes next to grey ones are stragglers and idle executors side by side.")
         .link(Recipe::DataSkew.link(o))
@@ -254,12 +226,8 @@ fn utilization_row(v: &SparkVars, o: &Options) -> Row {
         .color(ColorMode::Thresholds)
         .thresholds(thresholds("text", &[(0.05, "yellow"), (0.5, "green")]))
         .size(24, 8)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .query(ds, executor_query!(v, r#"sum by (executor_id) (rate(metrics_executor_totalDuration_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (metrics_executor_maxTasks{application_name=~"$app", executor_id=~"$executor"}) > 0)"#).legend("{{executor_id}}"));
 
     Row::new("Executor utilization")
         .panel(utilization)
@@ -277,27 +245,15 @@ fn memory_row(v: &SparkVars, o: &Options) -> Row {
         .min(0.0)
         .thresholds(no_level())
         .query(ds, heap_peak_query(scope).legend("{{executor_id}} heap"))
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_JVMOffHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} off-heap"));
+        .query(ds, executor_query!(v, r#"max by (executor_id) (metrics_executor_JVMOffHeapMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} off-heap"));
     let exec_storage = panel::timeseries(Key::ExecutionStoragePeak, "Peak execution and storage memory")
         .description("Peak on-heap execution memory (joins, sorts, aggregations) and storage memory (cached blocks) per executor. Execution peaks that crowd out storage evict cached data; both at the limit mean spill.")
         .link(Recipe::OomAndSpill.link(o))
         .unit(Unit::BytesIEC)
         .min(0.0)
         .thresholds(no_level())
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_OnHeapExecutionMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} execution"))
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_OnHeapStorageMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} storage"));
+        .query(ds, executor_query!(v, r#"max by (executor_id) (metrics_executor_OnHeapExecutionMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} execution"))
+        .query(ds, executor_query!(v, r#"max by (executor_id) (metrics_executor_OnHeapStorageMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} storage"));
     let storage_now = storage_in_use(Key::StorageInUse, scope)
         .link(Recipe::OomAndSpill.link(o))
         .width(8);
@@ -310,16 +266,8 @@ fn memory_row(v: &SparkVars, o: &Options) -> Row {
         .stacked()
         .fill_opacity(20)
         .width(8)
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_ProcessTreeJVMRSSMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} JVM"))
-        .query(ds, PromQuery::new(promql!(
-            r#"max by (executor_id) (metrics_executor_ProcessTreePythonRSSMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}} Python"));
+        .query(ds, executor_query!(v, r#"max by (executor_id) (metrics_executor_ProcessTreeJVMRSSMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} JVM"))
+        .query(ds, executor_query!(v, r#"max by (executor_id) (metrics_executor_ProcessTreePythonRSSMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} Python"));
     Row::new("Memory")
         .panel(unified_memory(v, o))
         .panel(heap)
@@ -339,16 +287,8 @@ fn unified_memory(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
         .thresholds(no_level())
         .against_limit(
             ds,
-            PromQuery::new(promql!(
-                r#"max by (executor_id) (metrics_executor_OnHeapUnifiedMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} peak"),
-            PromQuery::new(promql!(
-                r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} limit"),
+            executor_query!(v, r#"max by (executor_id) (metrics_executor_OnHeapUnifiedMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} peak"),
+            executor_query!(v, r#"max by (executor_id) (metrics_executor_maxMemory_bytes{application_name=~"$app", executor_id=~"$executor"})"#).legend("{{executor_id}} limit"),
         )
 }
 
@@ -437,16 +377,8 @@ fn time_breakdown_row(v: &SparkVars, o: &Options) -> Row {
         .width(12)
         .against_limit(
             ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} tasks"),
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(spark_executor_jvm_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} whole JVM"),
+            executor_query!(v, r#"sum by (executor_id) (rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} tasks"),
+            executor_query!(v, r#"sum by (executor_id) (rate(spark_executor_jvm_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} whole JVM"),
         );
     let serde = share_per_executor(
         panel::timeseries(Key::SerdeShare, "(De)serialization time % per executor")
@@ -456,15 +388,11 @@ fn time_breakdown_row(v: &SparkVars, o: &Options) -> Row {
         gc_thresholds(),
     )
         .width(12)
-        .query(ds, PromQuery::new(promql!(
-            r#"(sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+        .query(ds, executor_query!(v, r#"(sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
   / ((sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum by (executor_id) (rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+    + sum by (executor_id) (rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#).legend("{{executor_id}}"));
     let fetch_wait = share_per_executor(
         panel::timeseries(Key::FetchWaitShare, "Shuffle fetch wait % per executor")
         .description("Time tasks blocked waiting for shuffle blocks over their run time, per executor (spark-exporter; the Spark UI's Shuffle Read Blocked Time). Above 10% (orange) reducers wait on the network or on the executors serving the blocks; above 25% (red) the shuffle is the bottleneck: see the recipe.")
@@ -473,12 +401,8 @@ fn time_breakdown_row(v: &SparkVars, o: &Options) -> Row {
         thresholds("green", &[(0.1, "orange"), (0.25, "red")]),
     )
         .width(12)
-        .query(ds, PromQuery::new(promql!(
-            r#"sum by (executor_id) (rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-  / (sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#,
-            app = v.app,
-            executor = v.executor
-        )).legend("{{executor_id}}"));
+        .query(ds, executor_query!(v, r#"sum by (executor_id) (rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+  / (sum by (executor_id) (rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])) > 0)"#).legend("{{executor_id}}"));
     Row::new("Executor time breakdown")
         .panel(time_breakdown(v, o))
         .panel(task_cpu)
@@ -501,41 +425,24 @@ fn time_breakdown(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
         .fill_opacity(40)
         .tooltip(Tooltip::all_descending())
         .width(12);
-    breakdown.add_query(ds, PromQuery::new(promql!(
-        r#"sum(rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    breakdown.add_query(ds, executor_query!(v, r#"sum(rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
   / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("CPU"));
-    breakdown.add_query(ds, PromQuery::new(promql!(
-        r#"sum(rate(spark_executor_jvm_gc_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#).legend("CPU"));
+    breakdown.add_query(ds, executor_query!(v, r#"sum(rate(spark_executor_jvm_gc_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
   / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("GC"));
-    breakdown.add_query(ds, PromQuery::new(promql!(
-        r#"sum(rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#).legend("GC"));
+    breakdown.add_query(ds, executor_query!(v, r#"sum(rate(spark_executor_shuffle_fetch_wait_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
   / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("shuffle fetch wait"));
-    breakdown.add_query(ds, PromQuery::new(promql!(
-        r#"(sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#).legend("shuffle fetch wait"));
+    breakdown.add_query(ds, executor_query!(v, r#"(sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval])))
   / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
     + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
-    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("(de)serialization"));
-    breakdown.add_query(ds, PromQuery::new(promql!(
-        r#"clamp_min(
+    + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0)"#).legend("(de)serialization"));
+    breakdown.add_query(ds, executor_query!(v, r#"clamp_min(
     (sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
       - sum(rate(spark_executor_cpu_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
       - sum(rate(spark_executor_jvm_gc_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
@@ -543,10 +450,7 @@ fn time_breakdown(v: &SparkVars, o: &Options) -> Panel<TimeseriesOptions> {
     / ((sum(rate(spark_executor_run_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
       + sum(rate(spark_executor_deserialize_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))
       + sum(rate(spark_executor_result_serialization_seconds_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))) > 0),
-  0)"#,
-        app = v.app,
-        executor = v.executor
-    )).legend("other"));
+  0)"#).legend("other"));
     breakdown
 }
 
@@ -567,16 +471,8 @@ fn spill_row(v: &SparkVars, o: &Options) -> Row {
         .size(12, 10)
         .solid_and_dashed(
             ds,
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(spark_executor_memory_spilled_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} memory"),
-            PromQuery::new(promql!(
-                r#"sum by (executor_id) (rate(spark_executor_disk_spilled_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#,
-                app = v.app,
-                executor = v.executor
-            )).legend("{{executor_id}} disk"),
+            executor_query!(v, r#"sum by (executor_id) (rate(spark_executor_memory_spilled_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} memory"),
+            executor_query!(v, r#"sum by (executor_id) (rate(spark_executor_disk_spilled_bytes_total{application_name=~"$app", executor_id=~"$executor"}[$__rate_interval]))"#).legend("{{executor_id}} disk"),
         );
     let mut spill_stage = panel::bar_gauge(Key::SpillPerStage, "Spill per stage (top 10)")
         .description("The stages of the time range that spilled most (spark-exporter, from the REST API): in-memory size and on-disk size of the spilled data. Stages that spilled are orange, the others green. Compare with the stage's shuffle and input sizes: Dr. Elephant flags spill above 10% of the data a stage processes.")
