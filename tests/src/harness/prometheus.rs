@@ -54,6 +54,9 @@ pub struct ScrapeTarget {
     /// `up`, `down` or `unknown` (not scraped yet).
     pub health: String,
     pub last_error: String,
+    /// How long the last scrape took, in seconds: near the scrape interval means scrapes
+    /// time out (Prometheus caps the timeout at the interval).
+    pub last_scrape_seconds: f64,
     /// The target's labels after relabeling (`instance`, `job`, file_sd labels, …).
     pub labels: BTreeMap<String, String>,
 }
@@ -62,8 +65,8 @@ impl std::fmt::Display for ScrapeTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "job={} {} health={}",
-            self.job, self.scrape_url, self.health
+            "job={} {} health={} lastScrapeDuration={:.3}s",
+            self.job, self.scrape_url, self.health, self.last_scrape_seconds
         )?;
         if !self.last_error.is_empty() {
             write!(f, " lastError={:?}", self.last_error)?;
@@ -298,6 +301,10 @@ impl Prometheus {
                     scrape_url: text(t, "scrapeUrl"),
                     health: text(t, "health"),
                     last_error: text(t, "lastError"),
+                    last_scrape_seconds: t
+                        .get("lastScrapeDuration")
+                        .and_then(Value::as_f64)
+                        .unwrap_or_default(),
                     labels,
                 }
             })

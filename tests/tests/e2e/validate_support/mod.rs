@@ -8,6 +8,9 @@ use integration_tests::harness::{
     Exporter, ExporterOptions, HarnessError, Prometheus, SparkOptions, SparkRun,
 };
 
+/// How often the test's Prometheus scrapes Spark and the exporter.
+const SCRAPE_INTERVAL: Duration = Duration::from_secs(5);
+
 /// Runs the workload on the Spark of `python` (the default pyspark when `None`), with
 /// spark-exporter alongside and Prometheus scraping both through the contract, and fails
 /// unless every Prometheus query of every dashboard returns data. Returns the Spark version
@@ -20,7 +23,12 @@ pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, Harne
     options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
     let spark = SparkRun::start_with(&options)?;
     exporter.set_rest_targets(&[format!("http://{}", spark.ui_address)])?;
-    let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(2))?;
+    // Scrape the way a user might, not as fast as possible: Prometheus caps a scrape's
+    // timeout at its interval, and a driver JVM on a loaded 2-core machine can take more
+    // than 2 s to render its exposition. With scrapes that time out, the `rate(…
+    // [$__rate_interval])` panels get fewer than two samples per window and come back
+    // empty although the series exist (seen in CI at load > 3 with a 2 s interval).
+    let prometheus = Prometheus::start(&[spark.target()], SCRAPE_INTERVAL)?;
     exporter.register(&prometheus)?;
     let wait = Duration::from_secs(90);
     // Two executor JVMs and the driver on the executor endpoint.
@@ -38,6 +46,14 @@ pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, Harne
         wait,
     )?;
     prometheus.wait_for("spark_appStatus_jobs_succeededJobs_Count > 2", 1, wait)?;
+    // The driver's counters through a rate over the window validate will use: two
+    // successful driver scrapes within one `$__rate_interval`.
+    let rate_window = 4 * SCRAPE_INTERVAL.as_secs();
+    prometheus.wait_for(
+        &format!("rate(spark_JVMCPU_jvmCpuTime_Value[{rate_window}s])"),
+        1,
+        wait,
+    )?;
     // spark-exporter: executor series labelled with their application, stage quantiles.
     prometheus.wait_for(
         r#"spark_executor_run_seconds_total{application_name!="", executor_id=~"0|1"} > 0"#,
@@ -68,10 +84,11 @@ pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, Harne
         .collect();
     assert!(
         not_ok.is_empty(),
-        "queries without data against Spark {} ({}):\n{}",
+        "queries without data against Spark {} ({}):\n{}\n{}",
         spark.spark_version,
         spark.app_id,
-        report.to_table()
+        report.to_table(),
+        prometheus.describe_targets()
     );
     // Every Prometheus query was checked; only Tempo/Jaeger ones are skipped.
     assert!(report
