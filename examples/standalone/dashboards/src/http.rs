@@ -16,13 +16,10 @@
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::thresholds;
-use dashboard_dsl::link::DashLink;
 use dashboard_dsl::model::Thresholds;
 use dashboard_dsl::panel;
-use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::variable::{DatasourceVar, QueryVar, Sort};
-use dashboard_dsl::{promql, PanelKey, Variables};
-use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_dsl::{Dashboard, PanelKey, Row, Unit, Variables};
 
 use crate::{any_is_bad, no_level};
 
@@ -94,84 +91,79 @@ pub fn latency_thresholds() -> Thresholds {
     thresholds("green", &[(0.5, "orange"), (1.0, "red")])
 }
 
-/// Builds the dashboard.
+/// Builds the dashboard: four headline stats, then a row per question.
 pub fn dashboard() -> Dashboard {
     let v = Vars::new();
-    let ds = &v.prometheus;
+    let d = crate::service_dashboard(
+        UID,
+        "HTTP service",
+        "Traffic, errors and latency of a FastAPI service instrumented with prometheus-fastapi-instrumentator.",
+        &["http", "service"],
+        (crate::runtime::UID, "Service runtime"),
+    )
+    .variables(&v);
+    headline(d, &v)
+        .row(traffic(&v))
+        .row(errors(&v))
+        .row(latency(&v))
+        .row(payload(&v))
+}
 
+fn headline(d: Dashboard, v: &Vars) -> Dashboard {
+    let ds = &v.prometheus;
     let rate = panel::stat(Key::RequestRate, "Requests per second")
         .description("Requests served per second over the selected instances and handlers. A rate has no bad level of its own: compare it with the usual traffic at this hour.")
         .unit(Unit::RequestsPerSecond)
         .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum(rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            )),
-        );
+        .query(ds, selected!(v,
+            r#"sum(rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
+            handler
+        ));
     let errors = panel::stat(Key::ErrorRatio, "Server errors")
         .description("Share of requests answered with a 5xx status. Above 1% (orange) users notice; above 5% (red) the service is failing.")
         .unit(Unit::PercentUnit)
         .decimals(2)
         .thresholds(error_ratio_thresholds())
         .background()
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum(rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler", status=~"5.."}[$__rate_interval]))
+        .query(ds, selected!(v,
+            r#"sum(rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler", status=~"5.."}[$__rate_interval]))
  / sum(rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            )),
-        );
+            handler
+        ));
     let p99 = panel::stat(Key::LatencyP99, "Latency p99")
         .description("99th percentile of request duration over the selected instances, every handler (the fine-grained histogram has no handler label). Above 500 ms orange, above 1 s red.")
         .unit(Unit::Seconds)
         .thresholds(latency_thresholds())
         .background()
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#,
-                job = v.job,
-                instance = v.instance
-            )),
-        );
+        .query(ds, selected!(v,
+            r#"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#
+        ));
     let down = panel::stat(Key::InstancesDown, "Instances down")
         .description("Selected instances Prometheus fails to scrape (up == 0). Any is red: that replica serves nothing, or its metrics are lost.")
         .unit(Unit::Short)
         .decimals(0)
         .thresholds(any_is_bad())
         .background()
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"count(up{job=~"$job", instance=~"$instance"} == 0) or vector(0)"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .instant(),
-        );
+        .query(ds, selected!(v,
+            r#"count(up{job=~"$job", instance=~"$instance"} == 0) or vector(0)"#
+        ).instant());
+    d.panel(rate).panel(errors).panel(p99).panel(down)
+}
 
-    let by_handler = panel::timeseries(Key::RequestsByHandler, "Requests per handler")
-        .description("Requests per second per route. A route that grows alone points at one client or one feature; all growing together is traffic.")
-        .unit(Unit::RequestsPerSecond)
-        .min(0.0)
-        .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{handler}}"),
-        );
+fn traffic(v: &Vars) -> Row {
+    let by_handler = crate::series(
+        Key::RequestsByHandler,
+        "Requests per handler",
+        "Requests per second per route. A route that grows alone points at one client or one feature; all growing together is traffic.",
+        Unit::RequestsPerSecond,
+        no_level(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
+            handler
+        )
+        .legend("{{handler}}"),
+    );
     let by_status = panel::timeseries(Key::RequestsByStatus, "Requests per status")
         .description("Requests per second per status (2xx, 3xx, 4xx, 5xx when the instrumentator groups them), stacked: the total is the traffic.")
         .unit(Unit::RequestsPerSecond)
@@ -179,153 +171,129 @@ pub fn dashboard() -> Dashboard {
         .thresholds(no_level())
         .stacked()
         .fill_opacity(30)
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (status) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{status}}"),
-        );
+        .query(&v.prometheus, selected!(v,
+            r#"sum by (status) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
+            handler
+        ).legend("{{status}}"));
+    Row::new("Traffic").panel(by_handler).panel(by_status)
+}
 
-    let error_by_handler = panel::timeseries(Key::ErrorRatioByHandler, "Server errors per handler")
-        .description("Share of each route's requests answered with a 5xx; the dashed lines are the 1% and 5% levels. One route alone failing is usually its own dependency.")
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .thresholds(error_ratio_thresholds())
-        .threshold_lines()
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler", status=~"5.."}[$__rate_interval]))
+fn errors(v: &Vars) -> Row {
+    let server = crate::series(
+        Key::ErrorRatioByHandler,
+        "Server errors per handler",
+        "Share of each route's requests answered with a 5xx; the dashed lines are the 1% and 5% levels. One route alone failing is usually its own dependency.",
+        Unit::PercentUnit,
+        error_ratio_thresholds(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler", status=~"5.."}[$__rate_interval]))
  / sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{handler}}"),
-        );
-    let client_errors = panel::timeseries(Key::ClientErrorsByHandler, "Client errors per handler")
-        .description("4xx answers per second per route: requests the service refused (bad input, auth, not found). No bad level of their own; a jump after a release of a client is that client.")
-        .unit(Unit::RequestsPerSecond)
-        .min(0.0)
-        .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler", status=~"4.."}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{handler}}"),
-        );
+            handler
+        )
+        .legend("{{handler}}"),
+    )
+    .threshold_lines();
+    let client = crate::series(
+        Key::ClientErrorsByHandler,
+        "Client errors per handler",
+        "4xx answers per second per route: requests the service refused (bad input, auth, not found). No bad level of their own; a jump after a release of a client is that client.",
+        Unit::RequestsPerSecond,
+        no_level(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (handler) (rate(http_requests_total{job=~"$job", instance=~"$instance", handler=~"$handler", status=~"4.."}[$__rate_interval]))"#,
+            handler
+        )
+        .legend("{{handler}}"),
+    );
+    Row::new("Errors").panel(server).panel(client)
+}
 
+fn latency(v: &Vars) -> Row {
+    let ds = &v.prometheus;
     let mut quantiles = panel::timeseries(Key::LatencyQuantiles, "Latency quantiles")
         .description("Median, 90th and 99th percentile of request duration, every handler. A p99 far above the median is a slow minority: look for one handler or one dependency. Above 500 ms orange, above 1 s red.")
         .unit(Unit::Seconds)
         .min(0.0)
         .thresholds(latency_thresholds())
         .threshold_lines();
-    quantiles.add_query(
-        ds,
-        PromQuery::new(promql!(
-            r#"histogram_quantile(0.5, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#,
-            job = v.job,
-            instance = v.instance
-        ))
-        .legend("p50"),
-    );
-    quantiles.add_query(
-        ds,
-        PromQuery::new(promql!(
-            r#"histogram_quantile(0.9, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#,
-            job = v.job,
-            instance = v.instance
-        ))
-        .legend("p90"),
-    );
-    quantiles.add_query(
-        ds,
-        PromQuery::new(promql!(
-            r#"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#,
-            job = v.job,
-            instance = v.instance
-        ))
-        .legend("p99"),
-    );
-    let within = panel::timeseries(Key::WithinTarget, "Requests within 500 ms per handler")
-        .description("Share of each route's requests served in 500 ms or less (the per-handler histogram's 0.5 bucket): a latency SLI. Below 99% orange, below 95% red.")
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .max(1.0)
-        .thresholds(thresholds("red", &[(0.95, "orange"), (0.99, "green")]))
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (handler) (rate(http_request_duration_seconds_bucket{job=~"$job", instance=~"$instance", handler=~"$handler", le="0.5"}[$__rate_interval]))
+    // One literal per quantile: promql! checks each at compile time, so they cannot be
+    // formatted from a list.
+    for (query, legend) in [
+        (
+            selected!(
+                v,
+                r#"histogram_quantile(0.5, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#
+            ),
+            "p50",
+        ),
+        (
+            selected!(
+                v,
+                r#"histogram_quantile(0.9, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#
+            ),
+            "p90",
+        ),
+        (
+            selected!(
+                v,
+                r#"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_highr_seconds_bucket{job=~"$job", instance=~"$instance"}[$__rate_interval])))"#
+            ),
+            "p99",
+        ),
+    ] {
+        quantiles.add_query(ds, query.legend(legend));
+    }
+    let within = crate::series(
+        Key::WithinTarget,
+        "Requests within 500 ms per handler",
+        "Share of each route's requests served in 500 ms or less (the per-handler histogram's 0.5 bucket): a latency SLI. Below 99% orange, below 95% red.",
+        Unit::PercentUnit,
+        thresholds("red", &[(0.95, "orange"), (0.99, "green")]),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (handler) (rate(http_request_duration_seconds_bucket{job=~"$job", instance=~"$instance", handler=~"$handler", le="0.5"}[$__rate_interval]))
  / sum by (handler) (rate(http_request_duration_seconds_count{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{handler}}"),
-        );
+            handler
+        )
+        .legend("{{handler}}"),
+    )
+    .max(1.0);
+    Row::new("Latency").panel(quantiles).panel(within)
+}
 
-    let bytes = panel::timeseries(Key::ResponseBytes, "Response bytes per handler")
-        .description("Bytes sent per second per route, from the Content-Length the responses declare (streamed responses count 0). No bad level of its own: compare with the network the service has.")
-        .unit(Unit::BytesPerSecondSI)
-        .min(0.0)
-        .thresholds(no_level())
-        .stacked()
-        .fill_opacity(30)
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (handler) (rate(http_response_size_bytes_sum{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{handler}}"),
-        );
-    let size = panel::timeseries(Key::ResponseSize, "Average response size per handler")
-        .description("Mean declared size of a response per route. A route whose responses keep growing is often a list without pagination.")
-        .unit(Unit::BytesIEC)
-        .min(0.0)
-        .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (handler) (rate(http_response_size_bytes_sum{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))
+fn payload(v: &Vars) -> Row {
+    let bytes = crate::series(
+        Key::ResponseBytes,
+        "Response bytes per handler",
+        "Bytes sent per second per route, from the Content-Length the responses declare (streamed responses count 0). No bad level of its own: compare with the network the service has.",
+        Unit::BytesPerSecondSI,
+        no_level(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (handler) (rate(http_response_size_bytes_sum{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
+            handler
+        )
+        .legend("{{handler}}"),
+    )
+    .stacked()
+    .fill_opacity(30);
+    let size = crate::series(
+        Key::ResponseSize,
+        "Average response size per handler",
+        "Mean declared size of a response per route. A route whose responses keep growing is often a list without pagination.",
+        Unit::BytesIEC,
+        no_level(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (handler) (rate(http_response_size_bytes_sum{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))
  / sum by (handler) (rate(http_response_size_bytes_count{job=~"$job", instance=~"$instance", handler=~"$handler"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance,
-                handler = v.handler
-            ))
-            .legend("{{handler}}"),
-        );
-
-    Dashboard::new(UID, "HTTP service")
-        .deny_incomplete_panels()
-        .description("Traffic, errors and latency of a FastAPI service instrumented with prometheus-fastapi-instrumentator.")
-        .tags(["http", "service"])
-        .folder(crate::folder())
-        .time("now-3h", "now")
-        .refresh("30s")
-        .graph_tooltip(GraphTooltip::SharedCrosshair)
-        .link(DashLink::to_dashboard(crate::runtime::UID, "Service runtime"))
-        .variables(&v)
-        .panel(rate)
-        .panel(errors)
-        .panel(p99)
-        .panel(down)
-        .row(Row::new("Traffic").panel(by_handler).panel(by_status))
-        .row(Row::new("Errors").panel(error_by_handler).panel(client_errors))
-        .row(Row::new("Latency").panel(quantiles).panel(within))
-        .row(Row::new("Payload").panel(bytes).panel(size))
+            handler
+        )
+        .legend("{{handler}}"),
+    );
+    Row::new("Payload").panel(bytes).panel(size)
 }
 
 #[cfg(test)]

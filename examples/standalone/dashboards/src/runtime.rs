@@ -12,12 +12,12 @@
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::thresholds;
-use dashboard_dsl::link::DashLink;
-use dashboard_dsl::panel;
+use dashboard_dsl::model::Thresholds;
+use dashboard_dsl::options::{StatOptions, TimeseriesOptions};
+use dashboard_dsl::panel::{self, Panel};
 use dashboard_dsl::query::PromQuery;
 use dashboard_dsl::variable::{DatasourceVar, QueryVar, Sort};
-use dashboard_dsl::{promql, PanelKey, Variables};
-use dashboard_dsl::{Dashboard, GraphTooltip, Row, Unit};
+use dashboard_dsl::{Dashboard, PanelKey, Row, Unit, Variables};
 
 use crate::{any_is_bad, no_level};
 
@@ -65,157 +65,154 @@ pub enum Key {
     Uncollectable,
 }
 
-/// Builds the dashboard.
+/// Builds the dashboard: four headline stats, then a row per resource.
 pub fn dashboard() -> Dashboard {
     let v = Vars::new();
-    let ds = &v.prometheus;
+    let d = crate::service_dashboard(
+        UID,
+        "Service runtime",
+        "CPU, memory, file descriptors, restarts and garbage collection of the Python processes behind a service, from prometheus_client's default collectors.",
+        &["python", "service"],
+        (crate::http::UID, "HTTP service"),
+    )
+    .variables(&v);
+    headline(d, &v)
+        .row(cpu_and_memory(&v))
+        .row(Row::new("File descriptors").panel(fd_usage(&v).width(24)))
+        .row(garbage_collection(&v))
+}
 
-    let processes = panel::stat(Key::Processes, "Processes")
-        .description("Python processes of the job reporting now. Fewer than the replicas you run means some are down or not scraped.")
+/// A stat of the selected processes as they are now.
+fn now_stat(
+    key: Key,
+    title: &str,
+    description: &str,
+    levels: Thresholds,
+    v: &Vars,
+    query: PromQuery,
+) -> Panel<StatOptions> {
+    panel::stat(key, title)
+        .description(description)
         .unit(Unit::Short)
         .decimals(0)
-        .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"count(python_info{job=~"$job", instance=~"$instance"})"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .instant(),
-        );
-    let restarts = panel::stat(Key::Restarts, "Restarts")
-        .description("Process restarts over the dashboard's time range (changes of the start time), summed over the selected instances. Any is red: a crash, an OOM kill or a deploy.")
-        .unit(Unit::Short)
-        .decimals(0)
-        .thresholds(any_is_bad())
-        .background()
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum(changes(process_start_time_seconds{job=~"$job", instance=~"$instance"}[$__range]))"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .instant(),
-        );
+        .thresholds(levels)
+        .query(&v.prometheus, query.instant())
+}
+
+/// Above 80% of the open-file limit orange, above 90% red.
+fn fd_thresholds() -> Thresholds {
+    thresholds("green", &[(0.8, "orange"), (0.9, "red")])
+}
+
+fn headline(d: Dashboard, v: &Vars) -> Dashboard {
+    let processes = now_stat(
+        Key::Processes,
+        "Processes",
+        "Python processes of the job reporting now. Fewer than the replicas you run means some are down or not scraped.",
+        no_level(),
+        v,
+        selected!(v, r#"count(python_info{job=~"$job", instance=~"$instance"})"#),
+    );
+    let restarts = now_stat(
+        Key::Restarts,
+        "Restarts",
+        "Process restarts over the dashboard's time range (changes of the start time), summed over the selected instances. Any is red: a crash, an OOM kill or a deploy.",
+        any_is_bad(),
+        v,
+        selected!(v,
+            r#"sum(changes(process_start_time_seconds{job=~"$job", instance=~"$instance"}[$__range]))"#
+        ),
+    )
+    .background();
     let uptime = panel::stat(Key::Uptime, "Youngest process")
         .description("Time since the most recent start among the selected processes. Under 10 minutes (orange) something restarted just now.")
         .unit(Unit::Seconds)
         .thresholds(thresholds("orange", &[(600.0, "green")]))
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"time() - max(process_start_time_seconds{job=~"$job", instance=~"$instance"})"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .instant(),
-        );
+        .query(&v.prometheus, selected!(v,
+            r#"time() - max(process_start_time_seconds{job=~"$job", instance=~"$instance"})"#
+        ).instant());
     let fd_max = panel::stat(Key::FdUsage, "File descriptors used (max)")
         .description("The highest share of the open-file limit any selected process uses. Above 80% orange, above 90% red: at 100% new connections fail with EMFILE.")
         .unit(Unit::PercentUnit)
-        .thresholds(thresholds("green", &[(0.8, "orange"), (0.9, "red")]))
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"max(process_open_fds{job=~"$job", instance=~"$instance"} / process_max_fds{job=~"$job", instance=~"$instance"})"#,
-                job = v.job,
-                instance = v.instance
-            )),
-        );
+        .thresholds(fd_thresholds())
+        .query(&v.prometheus, selected!(v,
+            r#"max(process_open_fds{job=~"$job", instance=~"$instance"} / process_max_fds{job=~"$job", instance=~"$instance"})"#
+        ));
+    d.panel(processes)
+        .panel(restarts)
+        .panel(uptime)
+        .panel(fd_max)
+}
 
-    let cpu = panel::timeseries(Key::Cpu, "CPU per process")
-        .description("CPU seconds per second (cores busy) per process, user and system. One CPython process runs Python code on one core at a time (the GIL): near 1 (orange at 0.8, red at 0.95) it is saturated, add workers or replicas.")
-        .unit(Unit::Short)
-        .min(0.0)
-        .thresholds(thresholds("green", &[(0.8, "orange"), (0.95, "red")]))
-        .threshold_lines()
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (instance) (rate(process_cpu_seconds_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .legend("{{instance}}"),
-        );
-    let memory = panel::timeseries(Key::Memory, "Resident memory per process")
-        .description("Resident set size per process. No bad level of its own: compare with the container's memory limit; a line that only grows is a leak.")
-        .unit(Unit::BytesIEC)
-        .min(0.0)
-        .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (instance) (process_resident_memory_bytes{job=~"$job", instance=~"$instance"})"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .legend("{{instance}}"),
-        );
-    let fds = panel::timeseries(Key::FdUsagePerInstance, "File descriptors used per process")
-        .description("Open file descriptors (sockets, files) as a share of the process's limit. Above 80% orange, above 90% red; a steady climb is a connection leak.")
-        .unit(Unit::PercentUnit)
-        .min(0.0)
-        .max(1.0)
-        .thresholds(thresholds("green", &[(0.8, "orange"), (0.9, "red")]))
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"max by (instance) (process_open_fds{job=~"$job", instance=~"$instance"} / process_max_fds{job=~"$job", instance=~"$instance"})"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .legend("{{instance}}"),
-        );
+fn cpu_and_memory(v: &Vars) -> Row {
+    let cpu = crate::series(
+        Key::Cpu,
+        "CPU per process",
+        "CPU seconds per second (cores busy) per process, user and system. One CPython process runs Python code on one core at a time (the GIL): near 1 (orange at 0.8, red at 0.95) it is saturated, add workers or replicas.",
+        Unit::Short,
+        thresholds("green", &[(0.8, "orange"), (0.95, "red")]),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (instance) (rate(process_cpu_seconds_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))"#
+        )
+        .legend("{{instance}}"),
+    )
+    .threshold_lines();
+    let memory = crate::series(
+        Key::Memory,
+        "Resident memory per process",
+        "Resident set size per process. No bad level of its own: compare with the container's memory limit; a line that only grows is a leak.",
+        Unit::BytesIEC,
+        no_level(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (instance) (process_resident_memory_bytes{job=~"$job", instance=~"$instance"})"#
+        )
+        .legend("{{instance}}"),
+    );
+    Row::new("CPU and memory").panel(cpu).panel(memory)
+}
 
+fn fd_usage(v: &Vars) -> Panel<TimeseriesOptions> {
+    crate::series(
+        Key::FdUsagePerInstance,
+        "File descriptors used per process",
+        "Open file descriptors (sockets, files) as a share of the process's limit. Above 80% orange, above 90% red; a steady climb is a connection leak.",
+        Unit::PercentUnit,
+        fd_thresholds(),
+        &v.prometheus,
+        selected!(v,
+            r#"max by (instance) (process_open_fds{job=~"$job", instance=~"$instance"} / process_max_fds{job=~"$job", instance=~"$instance"})"#
+        )
+        .legend("{{instance}}"),
+    )
+    .max(1.0)
+}
+
+fn garbage_collection(v: &Vars) -> Row {
     let gc = panel::timeseries(Key::GcCollections, "GC collections per generation")
         .description("CPython garbage collections per second per generation, over the selected processes. Generation 2 (full) collections are the expensive ones: many of them mean many long-lived objects being created.")
         .unit(Unit::OpsPerSecond)
         .min(0.0)
         .thresholds(no_level())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (generation) (rate(python_gc_collections_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .legend("generation {{generation}}"),
-        );
-    let uncollectable = panel::timeseries(Key::Uncollectable, "Uncollectable objects found")
-        .description("Objects the collector found but could not free, per process, over each interval. Any is red: they stay in memory for the life of the process.")
-        .unit(Unit::Short)
-        .min(0.0)
-        .thresholds(any_is_bad())
-        .query(
-            ds,
-            PromQuery::new(promql!(
-                r#"sum by (instance) (increase(python_gc_objects_uncollectable_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))"#,
-                job = v.job,
-                instance = v.instance
-            ))
-            .legend("{{instance}}"),
-        );
-
-    Dashboard::new(UID, "Service runtime")
-        .deny_incomplete_panels()
-        .description("CPU, memory, file descriptors, restarts and garbage collection of the Python processes behind a service, from prometheus_client's default collectors.")
-        .tags(["python", "service"])
-        .folder(crate::folder())
-        .time("now-3h", "now")
-        .refresh("30s")
-        .graph_tooltip(GraphTooltip::SharedCrosshair)
-        .link(DashLink::to_dashboard(crate::http::UID, "HTTP service"))
-        .variables(&v)
-        .panel(processes)
-        .panel(restarts)
-        .panel(uptime)
-        .panel(fd_max)
-        .row(Row::new("CPU and memory").panel(cpu).panel(memory))
-        .row(Row::new("File descriptors").panel(fds.width(24)))
-        .row(Row::new("Garbage collection").panel(gc).panel(uncollectable))
+        .query(&v.prometheus, selected!(v,
+            r#"sum by (generation) (rate(python_gc_collections_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))"#
+        ).legend("generation {{generation}}"));
+    let uncollectable = crate::series(
+        Key::Uncollectable,
+        "Uncollectable objects found",
+        "Objects the collector found but could not free, per process, over each interval. Any is red: they stay in memory for the life of the process.",
+        Unit::Short,
+        any_is_bad(),
+        &v.prometheus,
+        selected!(v,
+            r#"sum by (instance) (increase(python_gc_objects_uncollectable_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))"#
+        )
+        .legend("{{instance}}"),
+    );
+    Row::new("Garbage collection")
+        .panel(gc)
+        .panel(uncollectable)
 }
 
 #[cfg(test)]
