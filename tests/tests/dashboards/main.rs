@@ -5,3 +5,13 @@ mod provisioning_dashboards;
 mod provisioning_datasources;
 mod provisioning_kubernetes;
 mod recipes;
+
+/// Fails the test with every problem found, one per line, so one run shows them all.
+fn fail_on(errors: Vec<String>) {
+    assert!(
+        errors.is_empty(),
+        "{} problem(s):\n  {}",
+        errors.len(),
+        errors.join("\n  ")
+    );
+}

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use integration_tests::harness::workspace_root;
-use serde::Deserialize;
+use integration_tests::manifests::documents_of;
 use serde_json::Value;
 
 fn provisioning_dir() -> PathBuf {
@@ -36,11 +36,7 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
 
 fn documents(path: &Path) -> Result<Vec<Value>, String> {
     let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
-    serde_yaml_ng::Deserializer::from_str(&text)
-        .map(Value::deserialize)
-        .filter(|d| !matches!(d, Ok(Value::Null)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())
+    documents_of(&text).map_err(|e| e.to_string())
 }
 
 fn provider() -> Value {

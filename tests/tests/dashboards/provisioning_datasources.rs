@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::fail_on;
 use integration_tests::harness::{spark_fixtures_dir, workspace_root};
+use integration_tests::manifests::documents;
 use serde_json::{json, Value};
 
 /// The environment variables the provisioning files may use: the datasource URLs.
@@ -33,10 +35,14 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn load_yaml(path: &Path) -> Value {
-    let text =
-        fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    serde_yaml_ng::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()))
+    let mut docs = documents(path);
+    assert_eq!(
+        docs.len(),
+        1,
+        "{}: expected one YAML document",
+        path.display()
+    );
+    docs.remove(0)
 }
 
 /// The provisioning documents: (file name, parsed YAML).
@@ -66,15 +72,6 @@ fn built() -> Vec<Value> {
             serde_json::to_value(&b.model).unwrap()
         })
         .collect()
-}
-
-fn fail_on(errors: Vec<String>) {
-    assert!(
-        errors.is_empty(),
-        "{} problem(s):\n  {}",
-        errors.len(),
-        errors.join("\n  ")
-    );
 }
 
 // --- What the provisioning files provide --------------------------------------------------------

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::fail_on;
 use integration_tests::harness::workspace_root;
 use integration_tests::manifests::{
     crd_check, documents, documents_of, kubernetes_validate, one_of_kind,
@@ -41,15 +42,6 @@ fn manifests() -> Vec<PathBuf> {
 /// The one document of `kind` in `file`.
 fn object(file: &str, kind: &str) -> Value {
     one_of_kind(&kube_dir().join(file), kind)
-}
-
-fn fail_on(errors: Vec<String>) {
-    assert!(
-        errors.is_empty(),
-        "{} problem(s):\n  {}",
-        errors.len(),
-        errors.join("\n  ")
-    );
 }
 
 // --- The same scrape as prometheus.yml -----------------------------------------------------------

@@ -16,6 +16,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::fail_on;
+
 /// The section of a troubleshooting recipe whose bullets cite panels.
 const PANELS_SECTION: &str = "## Panels to look at";
 
@@ -536,15 +538,6 @@ fn check_panel_links(
     (checked, errors)
 }
 
-fn fail_on(errors: Vec<String>) {
-    assert!(
-        errors.is_empty(),
-        "{} problem(s):\n  {}",
-        errors.len(),
-        errors.join("\n  ")
-    );
-}
-
 // --- The checks on the real docs and dashboards --------------------------------------------------
 
 #[test]
@@ -718,10 +711,7 @@ Free **bold** here is fine.
         ("fake.md:18:", "Also bogus"),
         ("fake.md:19:", "is wrapped"),
     ];
-    assert_eq!(errors.len(), expect.len(), "{errors:#?}");
-    for ((at, what), e) in expect.iter().zip(&errors) {
-        assert!(e.starts_with(at) && e.contains(what), "{e}");
-    }
+    assert_reports(&errors, &expect);
 }
 
 #[test]
@@ -754,10 +744,7 @@ Open `/d/spark-profiling`, not `/d/no-such-dashboard`.
         ("troubleshoot/fake.md:8:", "no-such-file.md"),
         ("troubleshoot/fake.md:6:", "/d/no-such-dashboard"),
     ];
-    assert_eq!(errors.len(), expect.len(), "{errors:#?}");
-    for ((at, what), e) in expect.iter().zip(&errors) {
-        assert!(e.starts_with(at) && e.contains(what), "{e}");
-    }
+    assert_reports(&errors, &expect);
 }
 
 #[test]
@@ -846,4 +833,13 @@ fn every_panel_of_the_two_dashboards_links_its_recipe() {
     }
     fail_on(errors);
     assert!(panels > 40, "only {panels} panels checked");
+}
+
+/// `errors` are exactly the expected ones, in order: each starts with its `file:line:` and
+/// says what it must say.
+fn assert_reports(errors: &[String], expect: &[(&str, &str)]) {
+    assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+    for ((at, what), e) in expect.iter().zip(errors) {
+        assert!(e.starts_with(at) && e.contains(what), "{e}");
+    }
 }
