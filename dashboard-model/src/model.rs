@@ -46,6 +46,75 @@ mod num {
     }
 }
 
+/// Readers for the other shapes Grafana has stored a field in over the years. What this
+/// crate writes always takes the first shape, so reading it back is exact; the others read
+/// into the closest value.
+mod lenient {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Deserializer};
+
+    use super::DataSourceRef;
+
+    /// A datasource as an object (`type` optional) or a bare string.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub enum DataSourceRead {
+        Ref {
+            #[serde(default, rename = "type")]
+            kind: String,
+            #[serde(default)]
+            uid: String,
+        },
+        Name(String),
+    }
+
+    impl From<DataSourceRead> for DataSourceRef {
+        fn from(d: DataSourceRead) -> Self {
+            match d {
+                DataSourceRead::Ref { kind, uid } => DataSourceRef {
+                    kind: Cow::Owned(kind),
+                    uid,
+                },
+                DataSourceRead::Name(uid) => DataSourceRef {
+                    kind: Cow::Borrowed(""),
+                    uid,
+                },
+            }
+        }
+    }
+
+    /// A variable's query: a string, or an object holding it as `query`.
+    pub fn query<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Query {
+            Text(String),
+            Object {
+                #[serde(default)]
+                query: String,
+            },
+        }
+        Ok(Option::<Query>::deserialize(d)?.map(|q| match q {
+            Query::Text(t) | Query::Object { query: t } => t,
+        }))
+    }
+
+    /// A string, or a list of strings joined with `,`.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Text {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match Text::deserialize(d)? {
+            Text::One(t) => t,
+            Text::Many(l) => l.join(","),
+        })
+    }
+}
+
 /// The dashboard JSON schema version this crate emits (Grafana 11.6 ships 41; 12.x migrates
 /// it forward on load). Pinned here and nowhere else.
 ///
@@ -134,7 +203,17 @@ pub struct TimeRange {
 }
 
 /// A reference to a datasource: a fixed uid, or `${var}` of a datasource variable.
+///
+/// Also reads the shapes older Grafana stored: a bare string (a datasource name or
+/// `${var}`, read as the uid with an empty `type`) and an object without `type`.
+///
+/// ```
+/// use dashboard_model::model::DataSourceRef;
+/// let legacy: DataSourceRef = serde_json::from_str(r#""${prometheus}""#).unwrap();
+/// assert_eq!((legacy.kind.as_ref(), legacy.uid.as_str()), ("", "${prometheus}"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "lenient::DataSourceRead")]
 pub struct DataSourceRef {
     #[serde(rename = "type")]
     pub kind: Cow<'static, str>,
@@ -547,6 +626,9 @@ pub struct Variable {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<VariableOption>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The query text; the object form newer Grafana stores (`{"query": "…", "refId": …}`)
+    /// reads as its `query`.
+    #[serde(deserialize_with = "lenient::query")]
     pub query: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh: Option<u8>,
@@ -572,13 +654,32 @@ pub enum VariableKind {
     Constant,
     Textbox,
     Adhoc,
+    /// `groupby`
+    GroupBy,
+    /// `switch`
+    Switch,
+    /// `system`
+    System,
+    /// `snapshot`
+    Snapshot,
 }
 
-/// A selectable value of a variable (`current`, `options[]`).
+/// A selectable value of a variable (`current`, `options[]`). Grafana stores the
+/// selection of a multi-value variable as lists; those read joined with `,` (what
+/// validate and sync need from them: which values, not their order on the screen).
+///
+/// ```
+/// use dashboard_model::model::VariableOption;
+/// let o: VariableOption = serde_json::from_str(r#"{"text": ["a", "b"], "value": ["a", "b"]}"#).unwrap();
+/// assert_eq!((o.value.as_str(), o.selected), ("a,b", false));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariableOption {
+    #[serde(default)]
     pub selected: bool,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub text: String,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub value: String,
 }
 

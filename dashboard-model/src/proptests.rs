@@ -374,6 +374,7 @@ fn variable() -> impl Strategy<Value = Variable> {
         VariableKind::Constant,
         VariableKind::Textbox,
         VariableKind::Adhoc,
+        VariableKind::GroupBy,
     ]);
     let option = || {
         (any::<bool>(), text(), text()).prop_map(|(selected, text, value)| VariableOption {
