@@ -100,6 +100,39 @@ mod lenient {
         }))
     }
 
+    /// A matcher's options: a string, or the object `byNames` and `byValue` matchers hold
+    /// (hiding a series from the legend makes one), read as its compact JSON text.
+    pub fn matcher_options<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        })
+    }
+
+    /// `spanNulls`: a bool, or the longest gap in milliseconds to connect, read as `true`
+    /// (gaps are connected, up to a limit).
+    pub fn span_nulls<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None => Ok(None),
+            Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+            Some(serde_json::Value::Number(_)) => Ok(Some(true)),
+            Some(other) => Err(serde::de::Error::custom(format!(
+                "spanNulls is {other}, expected a bool or a number of milliseconds"
+            ))),
+        }
+    }
+
+    /// A dashboard's `refresh`: an interval, or `false` (older Grafana) for none.
+    pub fn refresh<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None | Some(serde_json::Value::Bool(false)) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(serde::de::Error::custom(format!(
+                "refresh is {other}, expected an interval such as \"30s\" or false"
+            ))),
+        }
+    }
+
     /// A string, or a list of strings joined with `,`.
     pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         #[derive(Deserialize)]
@@ -145,7 +178,10 @@ pub struct DashboardModel {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<DashboardLink>,
     pub panels: Vec<Panel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::refresh"
+    )]
     pub refresh: Option<String>,
     pub schema_version: u32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -224,12 +260,17 @@ pub struct DataSourceRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardLink {
+    #[serde(default)]
     pub as_dropdown: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    #[serde(default)]
     pub include_vars: bool,
+    #[serde(default)]
     pub keep_time: bool,
+    #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default)]
     pub target_blank: bool,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,7 +297,9 @@ pub struct Link {
     pub internal: Option<InternalLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_blank: Option<bool>,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub url: String,
 }
 
@@ -475,7 +518,10 @@ pub struct FieldCustom {
     pub point_size: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_points: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::span_nulls"
+    )]
     pub span_nulls: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stacking: Option<Stacking>,
@@ -583,6 +629,7 @@ pub struct Override {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matcher {
     pub id: String,
+    #[serde(deserialize_with = "lenient::matcher_options")]
     pub options: String,
 }
 

@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use dashboard_model::model::{Panel, Target, VariableKind};
-use dashboard_model::DashboardModel;
-use serde::Deserialize;
+use dashboard_model::{DashboardModel, ReadError};
 use serde_json::Value;
 
 use crate::prom::{Client, PromError, Series};
@@ -36,9 +35,9 @@ pub(crate) fn run(dashboards: &[Value], client: &Client, frame: &Frame, opts: &O
     // Read through the model first: the jobs borrow their queries from it.
     let mut models = Vec::new();
     for d in dashboards {
-        match DashboardModel::deserialize(d) {
+        match DashboardModel::from_json(d) {
             Ok(m) => models.push(m),
-            Err(e) => rows.push(unreadable(d, &e)),
+            Err(e) => rows.push(unreadable(&e)),
         }
     }
     let mut var_sets: Vec<BTreeMap<String, Resolved>> = Vec::new();
@@ -315,11 +314,9 @@ fn closest<'a>(name: &str, known: &'a BTreeSet<String>) -> Option<&'a str> {
 
 /// The row of a dashboard the model cannot read: nothing of it is checked, and the
 /// reason says what to fix.
-fn unreadable(d: &Value, e: &serde_json::Error) -> Row {
-    // Only for naming it: the model did not read, so neither did its uid.
-    let uid = d.get("uid").and_then(Value::as_str).unwrap_or("(no uid)");
+fn unreadable(e: &ReadError) -> Row {
     Row {
-        dashboard: uid.to_string(),
+        dashboard: e.uid.clone(),
         panel: "(dashboard)".into(),
         query: "-".into(),
         status: Status::Fail,
@@ -417,14 +414,28 @@ mod tests {
     }
 
     #[test]
+    fn custom_units_do_not_stop_a_dashboard_being_checked() {
+        // Grafana accepts any unit string; a dashboard exported with one is still read.
+        let d = json!({"uid": "c", "panels": [{"id": 1, "type": "stat", "title": "Rate",
+            "fieldConfig": {"defaults": {"unit": "suffix:req/s"}},
+            "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}]}]});
+        let m = DashboardModel::from_json(&d).unwrap();
+        let p = m.panels().next().unwrap();
+        assert_eq!(
+            p.targets[0].expr.as_deref(),
+            Some("sum(rate(http_requests_total[5m]))")
+        );
+    }
+
+    #[test]
     fn an_unreadable_dashboard_is_one_failed_row_naming_it() {
-        let d =
-            json!({"uid": "odd", "panels": [{"fieldConfig": {"defaults": {"unit": "furlongs"}}}]});
-        let e = DashboardModel::deserialize(&d).unwrap_err();
-        let row = unreadable(&d, &e);
+        let d = json!({"uid": "odd", "title": "Odd", "panels": [{"id": 3, "title": "GC", "fieldConfig": {"defaults": {"unit": 7}}}]});
+        let e = DashboardModel::from_json(&d).unwrap_err();
+        let row = unreadable(&e);
         assert_eq!((row.dashboard.as_str(), row.status), ("odd", Status::Fail));
         assert!(
-            row.reason.contains("unknown unit `furlongs`"),
+            row.reason
+                .contains(r#"panel "GC" (id 3), field `fieldConfig`"#),
             "{}",
             row.reason
         );
