@@ -780,8 +780,36 @@ impl DashboardModel {
     /// ```
     pub fn panels(&self) -> Panels<'_> {
         Panels {
-            top: self.panels.iter(),
-            nested: [].iter(),
+            top: self.panels.iter().enumerate(),
+            nested: [].iter().enumerate(),
+            row: 0,
+        }
+    }
+}
+
+/// Where a panel sits in the dashboard JSON: its index in `panels`, and for a panel a
+/// collapsed row holds, its index in that row's `panels`. Lets a reader that needs every
+/// field Grafana stored (sync's diff) find a panel's JSON from the model's walk.
+///
+/// ```
+/// use dashboard_model::model::PanelPath;
+/// assert_eq!(PanelPath { top: 3, nested: Some(1) }.pointer(), "/panels/3/panels/1");
+/// assert_eq!(PanelPath { top: 0, nested: None }.pointer(), "/panels/0");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PanelPath {
+    /// Index in the dashboard's `panels`.
+    pub top: usize,
+    /// Index in the row's `panels`, for a panel inside a collapsed row.
+    pub nested: Option<usize>,
+}
+
+impl PanelPath {
+    /// The JSON pointer (RFC 6901) of the panel, for `serde_json::Value::pointer`.
+    pub fn pointer(&self) -> String {
+        match self.nested {
+            Some(j) => format!("/panels/{}/panels/{j}", self.top),
+            None => format!("/panels/{}", self.top),
         }
     }
 }
@@ -789,21 +817,65 @@ impl DashboardModel {
 /// The iterator of [`DashboardModel::panels`].
 #[derive(Debug, Clone)]
 pub struct Panels<'a> {
-    top: std::slice::Iter<'a, Panel>,
-    nested: std::slice::Iter<'a, Panel>,
+    top: std::iter::Enumerate<std::slice::Iter<'a, Panel>>,
+    nested: std::iter::Enumerate<std::slice::Iter<'a, Panel>>,
+    row: usize,
+}
+
+impl<'a> Panels<'a> {
+    /// The same walk, each panel with its [`PanelPath`].
+    ///
+    /// ```
+    /// use dashboard_model::model::{DashboardModel, Panel, PanelPath};
+    /// let mut row = Panel { kind: "row".into(), ..Panel::default() };
+    /// row.panels = Some(vec![Panel::default()]);
+    /// let d = DashboardModel { panels: vec![Panel::default(), row], ..DashboardModel::default() };
+    /// let paths: Vec<PanelPath> = d.panels().with_paths().map(|(path, _)| path).collect();
+    /// assert_eq!(paths[2], PanelPath { top: 1, nested: Some(0) });
+    /// ```
+    pub fn with_paths(self) -> PanelsWithPaths<'a> {
+        PanelsWithPaths(self)
+    }
+
+    fn step(&mut self) -> Option<(PanelPath, &'a Panel)> {
+        if let Some((j, p)) = self.nested.next() {
+            let path = PanelPath {
+                top: self.row,
+                nested: Some(j),
+            };
+            return Some((path, p));
+        }
+        let (i, p) = self.top.next()?;
+        // Grafana only nests one level: a row's panels are never rows with panels.
+        self.row = i;
+        self.nested = p.panels.as_deref().unwrap_or_default().iter().enumerate();
+        Some((
+            PanelPath {
+                top: i,
+                nested: None,
+            },
+            p,
+        ))
+    }
 }
 
 impl<'a> Iterator for Panels<'a> {
     type Item = &'a Panel;
 
     fn next(&mut self) -> Option<&'a Panel> {
-        if let Some(p) = self.nested.next() {
-            return Some(p);
-        }
-        let p = self.top.next()?;
-        // Grafana only nests one level: a row's panels are never rows with panels.
-        self.nested = p.panels.as_deref().unwrap_or_default().iter();
-        Some(p)
+        self.step().map(|(_, p)| p)
+    }
+}
+
+/// The iterator of [`Panels::with_paths`].
+#[derive(Debug, Clone)]
+pub struct PanelsWithPaths<'a>(Panels<'a>);
+
+impl<'a> Iterator for PanelsWithPaths<'a> {
+    type Item = (PanelPath, &'a Panel);
+
+    fn next(&mut self) -> Option<(PanelPath, &'a Panel)> {
+        self.0.step()
     }
 }
 

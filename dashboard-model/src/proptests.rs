@@ -514,6 +514,15 @@ proptest! {
         let ids: Vec<u32> = d.panels().map(|p| p.id).collect();
         prop_assert_eq!(ids, expected);
     }
+
+    #[test]
+    fn each_panel_path_points_at_that_panels_json(d in dashboard()) {
+        let json = serde_json::to_value(&d).unwrap();
+        for (path, p) in d.panels().with_paths() {
+            let at = json.pointer(&path.pointer()).expect("the path is in the JSON");
+            prop_assert_eq!(at, &serde_json::to_value(p).unwrap());
+        }
+    }
 }
 
 #[test]
