@@ -33,17 +33,21 @@ fn diff(project: &Project, args: &DiffArgs) -> Result<bool> {
         .iter()
         .map(|d| d.to_diff_doc())
         .collect();
-    let base: Vec<DiffDoc> = if let Some(url) = &args.grafana_url {
+    let (base, base_name): (Vec<DiffDoc>, String) = if let Some(url) = &args.grafana_url {
         let client = connect(url, &args.conn)?;
-        from_grafana(&client, &now)?
+        (from_grafana(&client, &now)?, format!("Grafana at {url}"))
     } else if let Some(git_ref) = &args.base {
-        from_git(project, git_ref)?
+        (
+            from_git(project, git_ref)?,
+            format!("git revision {git_ref}"),
+        )
     } else if let Some(dir) = &args.against {
-        from_dir(dir)?
+        (from_dir(dir)?, format!("directory {}", dir.display()))
     } else {
         unreachable!("clap requires one of --grafana-url, --base, --against")
     };
-    let d = diff_sets(&base, &now);
+    // The old side is the base: say which one, the error says which dashboard.
+    let d = diff_sets(&base, &now).with_context(|| format!("diffing against {base_name}"))?;
     match args.format {
         DiffFormat::Terminal => print!(
             "{}",

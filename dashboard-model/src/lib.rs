@@ -4,7 +4,9 @@
 //!
 //! - [`model`]: the dashboard JSON, from [`DashboardModel`] down to a threshold step.
 //! - [`options`]: each visualisation's typed `options`.
-//! - [`Unit`]: Grafana's field units.
+//! - [`Unit`]: Grafana's field units, the listed ones typed and any other id kept as written.
+//! - [`read`]: [`DashboardModel::from_json`], whose error names the dashboard, panel,
+//!   query or variable and field that did not read.
 //! - [`Folder`]: where a dashboard goes, which is not part of its JSON.
 //!
 //! ```
@@ -16,13 +18,15 @@
 
 pub mod model;
 pub mod options;
+pub mod read;
 pub mod unit;
 
 #[cfg(test)]
 mod proptests;
 
 pub use model::{DashboardModel, Panels, SCHEMA_VERSION};
-pub use unit::Unit;
+pub use read::ReadError;
+pub use unit::{CustomForm, CustomUnit, Unit, UnitError};
 
 /// The Grafana folder a dashboard belongs in. Not part of the dashboard JSON: a build
 /// writes it as the file's subdirectory and a push creates it by uid.

@@ -46,6 +46,108 @@ mod num {
     }
 }
 
+/// Readers for the other shapes Grafana has stored a field in over the years. What this
+/// crate writes always takes the first shape, so reading it back is exact; the others read
+/// into the closest value.
+mod lenient {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Deserializer};
+
+    use super::DataSourceRef;
+
+    /// A datasource as an object (`type` optional) or a bare string.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub enum DataSourceRead {
+        Ref {
+            #[serde(default, rename = "type")]
+            kind: String,
+            #[serde(default)]
+            uid: String,
+        },
+        Name(String),
+    }
+
+    impl From<DataSourceRead> for DataSourceRef {
+        fn from(d: DataSourceRead) -> Self {
+            match d {
+                DataSourceRead::Ref { kind, uid } => DataSourceRef {
+                    kind: Cow::Owned(kind),
+                    uid,
+                },
+                DataSourceRead::Name(uid) => DataSourceRef {
+                    kind: Cow::Borrowed(""),
+                    uid,
+                },
+            }
+        }
+    }
+
+    /// A variable's query: a string, or an object holding it as `query`.
+    pub fn query<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Query {
+            Text(String),
+            Object {
+                #[serde(default)]
+                query: String,
+            },
+        }
+        Ok(Option::<Query>::deserialize(d)?.map(|q| match q {
+            Query::Text(t) | Query::Object { query: t } => t,
+        }))
+    }
+
+    /// A matcher's options: a string, or the object `byNames` and `byValue` matchers hold
+    /// (hiding a series from the legend makes one), read as its compact JSON text.
+    pub fn matcher_options<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        })
+    }
+
+    /// `spanNulls`: a bool, or the longest gap in milliseconds to connect, read as `true`
+    /// (gaps are connected, up to a limit).
+    pub fn span_nulls<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None => Ok(None),
+            Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+            Some(serde_json::Value::Number(_)) => Ok(Some(true)),
+            Some(other) => Err(serde::de::Error::custom(format!(
+                "spanNulls is {other}, expected a bool or a number of milliseconds"
+            ))),
+        }
+    }
+
+    /// A dashboard's `refresh`: an interval, or `false` (older Grafana) for none.
+    pub fn refresh<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None | Some(serde_json::Value::Bool(false)) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(serde::de::Error::custom(format!(
+                "refresh is {other}, expected an interval such as \"30s\" or false"
+            ))),
+        }
+    }
+
+    /// A string, or a list of strings joined with `,`.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Text {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match Text::deserialize(d)? {
+            Text::One(t) => t,
+            Text::Many(l) => l.join(","),
+        })
+    }
+}
+
 /// The dashboard JSON schema version this crate emits (Grafana 11.6 ships 41; 12.x migrates
 /// it forward on load). Pinned here and nowhere else.
 ///
@@ -76,7 +178,10 @@ pub struct DashboardModel {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<DashboardLink>,
     pub panels: Vec<Panel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::refresh"
+    )]
     pub refresh: Option<String>,
     pub schema_version: u32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -134,7 +239,17 @@ pub struct TimeRange {
 }
 
 /// A reference to a datasource: a fixed uid, or `${var}` of a datasource variable.
+///
+/// Also reads the shapes older Grafana stored: a bare string (a datasource name or
+/// `${var}`, read as the uid with an empty `type`) and an object without `type`.
+///
+/// ```
+/// use dashboard_model::model::DataSourceRef;
+/// let legacy: DataSourceRef = serde_json::from_str(r#""${prometheus}""#).unwrap();
+/// assert_eq!((legacy.kind.as_ref(), legacy.uid.as_str()), ("", "${prometheus}"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "lenient::DataSourceRead")]
 pub struct DataSourceRef {
     #[serde(rename = "type")]
     pub kind: Cow<'static, str>,
@@ -145,12 +260,17 @@ pub struct DataSourceRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardLink {
+    #[serde(default)]
     pub as_dropdown: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    #[serde(default)]
     pub include_vars: bool,
+    #[serde(default)]
     pub keep_time: bool,
+    #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default)]
     pub target_blank: bool,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,7 +297,9 @@ pub struct Link {
     pub internal: Option<InternalLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_blank: Option<bool>,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub url: String,
 }
 
@@ -396,7 +518,10 @@ pub struct FieldCustom {
     pub point_size: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_points: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::span_nulls"
+    )]
     pub span_nulls: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stacking: Option<Stacking>,
@@ -504,6 +629,7 @@ pub struct Override {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matcher {
     pub id: String,
+    #[serde(deserialize_with = "lenient::matcher_options")]
     pub options: String,
 }
 
@@ -547,6 +673,9 @@ pub struct Variable {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<VariableOption>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The query text; the object form newer Grafana stores (`{"query": "…", "refId": …}`)
+    /// reads as its `query`.
+    #[serde(deserialize_with = "lenient::query")]
     pub query: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh: Option<u8>,
@@ -572,13 +701,32 @@ pub enum VariableKind {
     Constant,
     Textbox,
     Adhoc,
+    /// `groupby`
+    GroupBy,
+    /// `switch`
+    Switch,
+    /// `system`
+    System,
+    /// `snapshot`
+    Snapshot,
 }
 
-/// A selectable value of a variable (`current`, `options[]`).
+/// A selectable value of a variable (`current`, `options[]`). Grafana stores the
+/// selection of a multi-value variable as lists; those read joined with `,` (what
+/// validate and sync need from them: which values, not their order on the screen).
+///
+/// ```
+/// use dashboard_model::model::VariableOption;
+/// let o: VariableOption = serde_json::from_str(r#"{"text": ["a", "b"], "value": ["a", "b"]}"#).unwrap();
+/// assert_eq!((o.value.as_str(), o.selected), ("a,b", false));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariableOption {
+    #[serde(default)]
     pub selected: bool,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub text: String,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub value: String,
 }
 
@@ -632,8 +780,36 @@ impl DashboardModel {
     /// ```
     pub fn panels(&self) -> Panels<'_> {
         Panels {
-            top: self.panels.iter(),
-            nested: [].iter(),
+            top: self.panels.iter().enumerate(),
+            nested: [].iter().enumerate(),
+            row: 0,
+        }
+    }
+}
+
+/// Where a panel sits in the dashboard JSON: its index in `panels`, and for a panel a
+/// collapsed row holds, its index in that row's `panels`. Lets a reader that needs every
+/// field Grafana stored (sync's diff) find a panel's JSON from the model's walk.
+///
+/// ```
+/// use dashboard_model::model::PanelPath;
+/// assert_eq!(PanelPath { top: 3, nested: Some(1) }.pointer(), "/panels/3/panels/1");
+/// assert_eq!(PanelPath { top: 0, nested: None }.pointer(), "/panels/0");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PanelPath {
+    /// Index in the dashboard's `panels`.
+    pub top: usize,
+    /// Index in the row's `panels`, for a panel inside a collapsed row.
+    pub nested: Option<usize>,
+}
+
+impl PanelPath {
+    /// The JSON pointer (RFC 6901) of the panel, for `serde_json::Value::pointer`.
+    pub fn pointer(&self) -> String {
+        match self.nested {
+            Some(j) => format!("/panels/{}/panels/{j}", self.top),
+            None => format!("/panels/{}", self.top),
         }
     }
 }
@@ -641,21 +817,65 @@ impl DashboardModel {
 /// The iterator of [`DashboardModel::panels`].
 #[derive(Debug, Clone)]
 pub struct Panels<'a> {
-    top: std::slice::Iter<'a, Panel>,
-    nested: std::slice::Iter<'a, Panel>,
+    top: std::iter::Enumerate<std::slice::Iter<'a, Panel>>,
+    nested: std::iter::Enumerate<std::slice::Iter<'a, Panel>>,
+    row: usize,
+}
+
+impl<'a> Panels<'a> {
+    /// The same walk, each panel with its [`PanelPath`].
+    ///
+    /// ```
+    /// use dashboard_model::model::{DashboardModel, Panel, PanelPath};
+    /// let mut row = Panel { kind: "row".into(), ..Panel::default() };
+    /// row.panels = Some(vec![Panel::default()]);
+    /// let d = DashboardModel { panels: vec![Panel::default(), row], ..DashboardModel::default() };
+    /// let paths: Vec<PanelPath> = d.panels().with_paths().map(|(path, _)| path).collect();
+    /// assert_eq!(paths[2], PanelPath { top: 1, nested: Some(0) });
+    /// ```
+    pub fn with_paths(self) -> PanelsWithPaths<'a> {
+        PanelsWithPaths(self)
+    }
+
+    fn step(&mut self) -> Option<(PanelPath, &'a Panel)> {
+        if let Some((j, p)) = self.nested.next() {
+            let path = PanelPath {
+                top: self.row,
+                nested: Some(j),
+            };
+            return Some((path, p));
+        }
+        let (i, p) = self.top.next()?;
+        // Grafana only nests one level: a row's panels are never rows with panels.
+        self.row = i;
+        self.nested = p.panels.as_deref().unwrap_or_default().iter().enumerate();
+        Some((
+            PanelPath {
+                top: i,
+                nested: None,
+            },
+            p,
+        ))
+    }
 }
 
 impl<'a> Iterator for Panels<'a> {
     type Item = &'a Panel;
 
     fn next(&mut self) -> Option<&'a Panel> {
-        if let Some(p) = self.nested.next() {
-            return Some(p);
-        }
-        let p = self.top.next()?;
-        // Grafana only nests one level: a row's panels are never rows with panels.
-        self.nested = p.panels.as_deref().unwrap_or_default().iter();
-        Some(p)
+        self.step().map(|(_, p)| p)
+    }
+}
+
+/// The iterator of [`Panels::with_paths`].
+#[derive(Debug, Clone)]
+pub struct PanelsWithPaths<'a>(Panels<'a>);
+
+impl<'a> Iterator for PanelsWithPaths<'a> {
+    type Item = (PanelPath, &'a Panel);
+
+    fn next(&mut self) -> Option<(PanelPath, &'a Panel)> {
+        self.0.step()
     }
 }
 

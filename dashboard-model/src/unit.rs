@@ -8,17 +8,27 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 macro_rules! units {
     ($($(#[$doc:meta])* $variant:ident = $id:literal,)*) => {
         /// A Grafana field unit. Typed so a typo is a compile error, not a panel that silently
-        /// shows raw numbers.
+        /// shows raw numbers: one variant per id of Grafana's units kind, and
+        /// [`Unit::Custom`] for every other string Grafana accepts, made by the constructors
+        /// of its custom forms ([`Unit::suffix`], [`Unit::prefix`], [`Unit::si`],
+        /// [`Unit::count`], [`Unit::currency`], [`Unit::time`], [`Unit::bool`]) or read from
+        /// a dashboard. Any unit string reads and writes back unchanged.
         ///
         /// ```
         /// use dashboard_model::Unit;
         /// assert_eq!(Unit::Seconds.id(), "s");
         /// assert_eq!(Unit::PercentUnit.id(), "percentunit");
+        /// assert_eq!(Unit::suffix("req").id(), "suffix:req");
         /// ```
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Unit {
             $($(#[$doc])* $variant,)*
+            /// Any unit id Grafana's units kind does not list: a custom form or an id
+            /// Grafana does not know. Only made by [`Unit::from_id`] and the custom-form
+            /// constructors, which never hold a listed id, so two equal ids are always the
+            /// same value.
+            Custom(CustomUnit),
         }
 
         impl Unit {
@@ -27,27 +37,33 @@ macro_rules! units {
             /// ```
             /// assert_eq!(dashboard_model::Unit::BytesIEC.id(), "bytes");
             /// ```
-            pub const fn id(self) -> &'static str {
+            pub fn id(&self) -> &str {
                 match self {
                     $(Unit::$variant => $id,)*
+                    Unit::Custom(c) => c.id(),
                 }
             }
 
-            /// The unit with this Grafana id, the inverse of [`Unit::id`]; `None` for an id
-            /// Grafana's units kind does not list (a custom `suffix:` unit, say).
+            /// The unit with this Grafana id, the inverse of [`Unit::id`]: a listed id
+            /// gives its variant, any other string [`Unit::Custom`] holding it.
             ///
             /// ```
             /// use dashboard_model::Unit;
-            /// assert_eq!(Unit::from_id("percentunit"), Some(Unit::PercentUnit));
-            /// assert_eq!(Unit::from_id("suffix:req"), None);
+            /// assert_eq!(Unit::from_id("percentunit"), Unit::PercentUnit);
+            /// assert_eq!(Unit::from_id("suffix:req"), Unit::suffix("req"));
+            /// assert_eq!(Unit::from_id("furlongs").id(), "furlongs");
             /// ```
-            pub fn from_id(id: &str) -> Option<Unit> {
+            pub fn from_id(id: &str) -> Unit {
                 match id {
-                    $($id => Some(Unit::$variant),)*
-                    _ => None,
+                    $($id => Unit::$variant,)*
+                    _ => Unit::Custom(CustomUnit(id.to_string())),
                 }
             }
         }
+
+        /// Every listed id, for the test that no custom form can shadow one.
+        #[cfg(test)]
+        const LISTED_IDS: &[&str] = &[$($id,)*];
     };
 }
 
@@ -598,6 +614,221 @@ units! {
     BoolOnOff = "bool_on_off",
 }
 
+/// A unit id outside Grafana's units kind, kept as written (see [`Unit::Custom`]).
+///
+/// ```
+/// use dashboard_model::unit::{CustomForm, Unit};
+/// let Unit::Custom(c) = Unit::from_id("count:req") else { unreachable!() };
+/// assert_eq!((c.id(), c.form()), ("count:req", CustomForm::Count("req")));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomUnit(String);
+
+/// How Grafana displays a custom unit: what `getValueFormat` in grafana/grafana
+/// `packages/grafana-data/src/valueFormats/valueFormats.ts` does with an id its index of
+/// units does not hold. The id splits at its first `:` into a form and its argument; an id
+/// with no known form is shown as itself after the number, like a suffix.
+///
+/// ```
+/// use dashboard_model::unit::{CustomForm, Unit};
+/// let form = |id: &str| match Unit::from_id(id) { Unit::Custom(c) => format!("{:?}", c.form()), known => format!("known {}", known.id()) };
+/// assert_eq!(form("bool:Up/Down"), r#"Bool { truthy: "Up", falsy: "Down" }"#);
+/// assert_eq!(form("furlongs"), r#"Unknown("furlongs")"#);
+/// assert_eq!(form("s"), "known s");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomForm<'a> {
+    /// `prefix:<text>`: the text before the number, no space.
+    Prefix(&'a str),
+    /// `suffix:<text>`: the text after the number and a space.
+    Suffix(&'a str),
+    /// `si:<unit>`: scaled with SI prefixes (k, M, G… and m, µ, n…). A first character
+    /// that is itself an SI prefix says the raw values are in that multiple (`si:kB`).
+    Si(&'a str),
+    /// `count:<text>`: scaled to K, M, B, T, then the text after a space.
+    Count(&'a str),
+    /// `currency:<symbol>`: the symbol before the number, scaled to K, M, B, T.
+    Currency(&'a str),
+    /// `time:<format>`: the value is a timestamp, shown as a date in this format.
+    Time(&'a str),
+    /// `bool:<truthy>/<falsy>`: a non-zero value shows `truthy`, zero `falsy` (`-` when
+    /// the id has no `/`).
+    Bool {
+        /// What a non-zero value shows.
+        truthy: &'a str,
+        /// What zero shows.
+        falsy: &'a str,
+    },
+    /// An old id Grafana still resolves to a listed unit (`farenheit`).
+    Alias(Unit),
+    /// The empty id: no unit at all.
+    Empty,
+    /// Any other id: Grafana shows it after the number and a space.
+    Unknown(&'a str),
+}
+
+impl CustomUnit {
+    /// The id as Grafana stores it.
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::prefix("€").custom().map(|c| c.id()), Some("prefix:€"));
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+
+    /// What Grafana makes of the id (see [`CustomForm`]).
+    ///
+    /// ```
+    /// use dashboard_model::unit::{CustomForm, Unit};
+    /// assert_eq!(Unit::si("B").custom().unwrap().form(), CustomForm::Si("B"));
+    /// ```
+    pub fn form(&self) -> CustomForm<'_> {
+        let id = self.0.as_str();
+        if id.is_empty() {
+            return CustomForm::Empty;
+        }
+        if id == "farenheit" {
+            return CustomForm::Alias(Unit::Fahrenheit);
+        }
+        // Grafana splits at the first `:` only when something stands before it.
+        let Some((key, arg)) = id.split_once(':').filter(|(key, _)| !key.is_empty()) else {
+            return CustomForm::Unknown(id);
+        };
+        match key {
+            "prefix" => CustomForm::Prefix(arg),
+            "suffix" => CustomForm::Suffix(arg),
+            "si" => CustomForm::Si(arg),
+            "count" => CustomForm::Count(arg),
+            "currency" => CustomForm::Currency(arg),
+            "time" => CustomForm::Time(arg),
+            "bool" => {
+                let (truthy, falsy) = arg.split_once('/').unwrap_or((arg, "-"));
+                CustomForm::Bool { truthy, falsy }
+            }
+            _ => CustomForm::Unknown(id),
+        }
+    }
+}
+
+/// A custom unit that Grafana would not read the way it was meant.
+///
+/// ```
+/// let e = dashboard_model::Unit::bool("on/off", "idle").unwrap_err();
+/// assert!(e.to_string().contains("`/`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnitError {
+    /// Grafana splits `bool:` at the first `/`, so the truthy text cannot hold one.
+    #[error("the truthy text {truthy:?} of a bool unit contains `/`: Grafana splits `bool:{truthy}/{falsy}` at its first `/` and would show {shown:?} for non-zero values. Use a text without `/`, or a value mapping")]
+    SlashInTruthy {
+        /// The truthy text given.
+        truthy: String,
+        /// The falsy text given.
+        falsy: String,
+        /// What Grafana would show instead.
+        shown: String,
+    },
+}
+
+// The custom forms' ids all hold a `:` after a non-empty key, and no listed id holds a
+// `:` (a test checks), so these never make a `Custom` that shadows a listed unit.
+impl Unit {
+    fn custom_form(key: &str, arg: &str) -> Unit {
+        Unit::Custom(CustomUnit(format!("{key}:{arg}")))
+    }
+
+    /// `suffix:<text>`: the number, a space, then `text` (`12 req`).
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::suffix("req").id(), "suffix:req");
+    /// ```
+    pub fn suffix(text: &str) -> Unit {
+        Unit::custom_form("suffix", text)
+    }
+
+    /// `prefix:<text>`: `text` right before the number (`€12`).
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::prefix("€").id(), "prefix:€");
+    /// ```
+    pub fn prefix(text: &str) -> Unit {
+        Unit::custom_form("prefix", text)
+    }
+
+    /// `si:<unit>`: scaled with SI prefixes (`1.2 kreq`). A first character of `unit` that
+    /// is an SI prefix (f p n µ m c d h k M G T P E Z Y) says the raw values are already in
+    /// that multiple: `Unit::si("kB")` shows 1500 as `1.5 MB`.
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::si("req").id(), "si:req");
+    /// ```
+    pub fn si(unit: &str) -> Unit {
+        Unit::custom_form("si", unit)
+    }
+
+    /// `count:<text>`: scaled to K, M, B, T, then `text` (`1.2K rows`).
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::count("rows").id(), "count:rows");
+    /// ```
+    pub fn count(text: &str) -> Unit {
+        Unit::custom_form("count", text)
+    }
+
+    /// `currency:<symbol>`: `symbol` before the number, scaled to K, M, B, T (`₿1.2K`).
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::currency("₿").id(), "currency:₿");
+    /// ```
+    pub fn currency(symbol: &str) -> Unit {
+        Unit::custom_form("currency", symbol)
+    }
+
+    /// `time:<format>`: the value is a timestamp, shown as a date in Grafana's date
+    /// `format` (`YYYY-MM-DD HH:mm`).
+    ///
+    /// ```
+    /// assert_eq!(dashboard_model::Unit::time("YYYY-MM-DD").id(), "time:YYYY-MM-DD");
+    /// ```
+    pub fn time(format: &str) -> Unit {
+        Unit::custom_form("time", format)
+    }
+
+    /// `bool:<truthy>/<falsy>`: `truthy` for a non-zero value, `falsy` for zero. An error
+    /// when `truthy` holds a `/`, which Grafana would take for the separator.
+    ///
+    /// ```
+    /// use dashboard_model::Unit;
+    /// assert_eq!(Unit::bool("Up", "Down").unwrap().id(), "bool:Up/Down");
+    /// assert!(Unit::bool("a/b", "c").is_err());
+    /// ```
+    pub fn bool(truthy: &str, falsy: &str) -> Result<Unit, UnitError> {
+        if let Some((shown, _)) = truthy.split_once('/') {
+            return Err(UnitError::SlashInTruthy {
+                truthy: truthy.to_string(),
+                falsy: falsy.to_string(),
+                shown: shown.to_string(),
+            });
+        }
+        Ok(Unit::custom_form("bool", &format!("{truthy}/{falsy}")))
+    }
+
+    /// The custom unit, `None` for a unit of Grafana's units kind.
+    ///
+    /// ```
+    /// use dashboard_model::Unit;
+    /// assert!(Unit::Seconds.custom().is_none());
+    /// assert_eq!(Unit::from_id("furlongs").custom().map(|c| c.id()), Some("furlongs"));
+    /// ```
+    pub fn custom(&self) -> Option<&CustomUnit> {
+        match self {
+            Unit::Custom(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 impl Serialize for Unit {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
@@ -606,11 +837,126 @@ impl Serialize for Unit {
 
 impl<'de> Deserialize<'de> for Unit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Grafana takes any string as a unit, so any string reads: an id it does not
+        // know is shown as itself, and a dashboard holding one must still be checked.
         let id = String::deserialize(d)?;
-        Unit::from_id(&id).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "unknown unit `{id}`: not in Grafana's units kind (see dashboard_model::Unit)"
-            ))
-        })
+        Ok(Unit::from_id(&id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_back(id: &str) -> (Unit, String) {
+        let json = serde_json::to_string(id).unwrap();
+        let unit: Unit = serde_json::from_str(&json).unwrap();
+        let written = serde_json::to_string(&unit).unwrap();
+        (unit, written)
+    }
+
+    #[test]
+    fn every_custom_form_and_unknown_ids_read_back_byte_identically() {
+        for id in [
+            "suffix:req",
+            "prefix:€",
+            "si:kB",
+            "count:rows",
+            "currency:₿",
+            "time:YYYY-MM-DD",
+            "bool:Up/Down",
+            "bool:Up",
+            "farenheit",
+            "furlongs",
+            "nope:x",
+            ":x",
+            "",
+            "suffix:",
+            "Suffix:req",
+        ] {
+            let (unit, written) = read_back(id);
+            assert_eq!(written, serde_json::to_string(id).unwrap(), "{id}");
+            assert_eq!(unit.id(), id);
+            assert!(unit.custom().is_some(), "{id} is not a listed unit");
+        }
+    }
+
+    #[test]
+    fn listed_ids_read_as_their_variant() {
+        let (unit, written) = read_back("percentunit");
+        assert_eq!(
+            (unit, written.as_str()),
+            (Unit::PercentUnit, "\"percentunit\"")
+        );
+    }
+
+    #[test]
+    fn forms_follow_grafana() {
+        // Owned, so the form can borrow from a unit that outlives the closure call.
+        fn form(id: &str) -> CustomForm<'static> {
+            let unit: &'static Unit = Box::leak(Box::new(Unit::from_id(id)));
+            unit.custom().unwrap().form()
+        }
+        assert_eq!(form("suffix:req"), CustomForm::Suffix("req"));
+        assert_eq!(form("prefix:€"), CustomForm::Prefix("€"));
+        assert_eq!(form("si:kB"), CustomForm::Si("kB"));
+        assert_eq!(form("count:rows"), CustomForm::Count("rows"));
+        assert_eq!(form("currency:₿"), CustomForm::Currency("₿"));
+        assert_eq!(form("time:YYYY"), CustomForm::Time("YYYY"));
+        assert_eq!(
+            form("bool:Up/Down/Out"),
+            CustomForm::Bool {
+                truthy: "Up",
+                falsy: "Down/Out"
+            }
+        );
+        assert_eq!(
+            form("bool:Up"),
+            CustomForm::Bool {
+                truthy: "Up",
+                falsy: "-"
+            }
+        );
+        assert_eq!(form("farenheit"), CustomForm::Alias(Unit::Fahrenheit));
+        assert_eq!(form(""), CustomForm::Empty);
+        // A colon first, or a form Grafana does not know: the whole id as a suffix.
+        assert_eq!(form(":x"), CustomForm::Unknown(":x"));
+        assert_eq!(form("per:req"), CustomForm::Unknown("per:req"));
+        assert_eq!(form("furlongs"), CustomForm::Unknown("furlongs"));
+    }
+
+    #[test]
+    fn constructors_make_the_forms_they_name() {
+        assert_eq!(
+            Unit::suffix("a b").custom().unwrap().form(),
+            CustomForm::Suffix("a b")
+        );
+        assert_eq!(Unit::prefix("$").id(), "prefix:$");
+        assert_eq!(
+            Unit::bool("on", "off/idle").unwrap().id(),
+            "bool:on/off/idle"
+        );
+        let e = Unit::bool("on/off", "x").unwrap_err();
+        assert_eq!(
+            e,
+            UnitError::SlashInTruthy {
+                truthy: "on/off".into(),
+                falsy: "x".into(),
+                shown: "on".into()
+            }
+        );
+    }
+
+    #[test]
+    fn no_listed_id_holds_a_colon_so_custom_forms_never_shadow_one() {
+        for id in LISTED_IDS {
+            assert!(!id.contains(':'), "{id}");
+            assert!(Unit::from_id(id).custom().is_none(), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_unit_that_is_not_a_string_is_an_error() {
+        assert!(serde_json::from_str::<Unit>("7").is_err());
     }
 }

@@ -16,7 +16,7 @@
 //! // Server-managed fields are not content: no write, no permanent diff.
 //! assert_eq!(content_hash(&server), content_hash(&local));
 //! let d = diff_sets(&[DiffDoc { uid: "a".into(), folder: None, json: server }],
-//!                   &[DiffDoc { uid: "a".into(), folder: None, json: local }]);
+//!                   &[DiffDoc { uid: "a".into(), folder: None, json: local }]).unwrap();
 //! assert_eq!(render::summary_line(&d), "no changes (1 dashboard compared)");
 //! ```
 

@@ -117,7 +117,7 @@ fn plural(n: usize) -> &'static str {
 /// use serde_json::json;
 /// let old = vec![DiffDoc { uid: "a".into(), folder: None, json: json!({"uid": "a", "title": "A"}) }];
 /// let new = vec![DiffDoc { uid: "a".into(), folder: None, json: json!({"uid": "a", "title": "B"}) }];
-/// let out = terminal(&diff_sets(&old, &new), Style::plain());
+/// let out = terminal(&diff_sets(&old, &new).unwrap(), Style::plain());
 /// assert!(out.contains("~ a \"B\""));
 /// assert!(out.contains("title: \"A\" → \"B\""));
 /// ```
@@ -243,7 +243,7 @@ fn quoted(s: &str) -> String {
 /// use dashboard_sync::{diff::{diff_sets, DiffDoc}, render::markdown};
 /// use serde_json::json;
 /// let new = vec![DiffDoc { uid: "a".into(), folder: None, json: json!({"uid": "a", "title": "A"}) }];
-/// let md = markdown(&diff_sets(&[], &new));
+/// let md = markdown(&diff_sets(&[], &new).unwrap());
 /// assert!(md.starts_with("### Dashboard changes"));
 /// assert!(md.contains("`a`"));
 /// ```

@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use dashboard_model::model::{Panel, Target, VariableKind};
+use dashboard_model::{DashboardModel, ReadError};
 use serde_json::Value;
 
 use crate::prom::{Client, PromError, Series};
@@ -30,14 +32,22 @@ pub(crate) fn run(dashboards: &[Value], client: &Client, frame: &Frame, opts: &O
     // same reason, said once per query instead of after one timeout per query.
     let preflight = client.version().err();
 
+    // Read through the model first: the jobs borrow their queries from it.
+    let mut models = Vec::new();
+    for d in dashboards {
+        match DashboardModel::from_json(d) {
+            Ok(m) => models.push(m),
+            Err(e) => rows.push(unreadable(&e)),
+        }
+    }
     let mut var_sets: Vec<BTreeMap<String, Resolved>> = Vec::new();
     let mut jobs = Vec::new();
-    for d in dashboards {
-        let uid = d
-            .get("uid")
-            .and_then(Value::as_str)
-            .unwrap_or("(no uid)")
-            .to_string();
+    for d in &models {
+        let uid = if d.uid.is_empty() {
+            "(no uid)".to_string()
+        } else {
+            d.uid.clone()
+        };
         let resolution = match &preflight {
             None => vars::resolve(d, client, frame),
             Some(_) => vars::Resolution::default(),
@@ -65,33 +75,24 @@ pub(crate) fn run(dashboards: &[Value], client: &Client, frame: &Frame, opts: &O
         let ds_kinds = datasource_variables(d);
         let index = var_sets.len();
         var_sets.push(resolution.vars);
-        for p in panels(d) {
-            let title = p.get("title").and_then(Value::as_str).unwrap_or("");
-            let id = p.get("id").and_then(Value::as_i64).unwrap_or(0);
-            let panel_name = format!("{title} (id {id})");
+        for p in d.panels().filter(|p| !p.is_row()) {
+            let panel_name = format!("{} (id {})", p.title, p.id);
             let link_labels = data_link_labels(p);
-            for t in p
-                .get("targets")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let ref_id = t
-                    .get("refId")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_string();
+            for t in &p.targets {
+                let ref_id = if t.ref_id.is_empty() {
+                    "?".to_string()
+                } else {
+                    t.ref_id.clone()
+                };
                 let kind = target_kind(t, p, &ds_kinds);
-                let expr = t.get("expr").and_then(Value::as_str);
-                match (kind.as_deref(), expr) {
+                match (kind.as_deref(), t.expr.as_deref()) {
                     (Some("prometheus") | None, Some(expr)) => jobs.push(Job {
                         dashboard: uid.clone(),
                         panel: panel_name.clone(),
                         ref_id,
                         expr,
-                        legend: t.get("legendFormat").and_then(Value::as_str),
-                        instant: t.get("instant").and_then(Value::as_bool) == Some(true)
-                            && t.get("range").and_then(Value::as_bool) != Some(true),
+                        legend: t.legend_format.as_deref(),
+                        instant: t.instant == Some(true) && t.range != Some(true),
                         link_labels: link_labels.clone(),
                         vars: index,
                     }),
@@ -311,85 +312,66 @@ fn closest<'a>(name: &str, known: &'a BTreeSet<String>) -> Option<&'a str> {
         .map(|(_, k)| k.as_str())
 }
 
-/// Every panel, those inside collapsed rows included, without the rows.
-fn panels(d: &Value) -> Vec<&Value> {
-    let mut out = Vec::new();
-    for p in d
-        .get("panels")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if p.get("type").and_then(Value::as_str) != Some("row") {
-            out.push(p);
-        }
-        for c in p
-            .get("panels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            out.push(c);
-        }
+/// The row of a dashboard the model cannot read: nothing of it is checked, and the
+/// reason says what to fix.
+fn unreadable(e: &ReadError) -> Row {
+    Row {
+        dashboard: e.uid.clone(),
+        panel: "(dashboard)".into(),
+        query: "-".into(),
+        status: Status::Fail,
+        reason: format!("not read as a Grafana dashboard, nothing checked: {e}"),
+        expr: None,
     }
-    out
 }
 
 /// Datasource variables and the plugin type each picks.
-fn datasource_variables(d: &Value) -> BTreeMap<String, String> {
-    d.pointer("/templating/list")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|v| v.get("type").and_then(Value::as_str) == Some("datasource"))
-        .filter_map(|v| {
-            Some((
-                v.get("name")?.as_str()?.to_string(),
-                v.get("query")?.as_str()?.to_string(),
-            ))
-        })
+fn datasource_variables(d: &DashboardModel) -> BTreeMap<String, String> {
+    d.templating
+        .list
+        .iter()
+        .filter(|v| v.kind == VariableKind::Datasource)
+        .filter_map(|v| Some((v.name.clone(), v.query.clone()?)))
         .collect()
 }
 
 /// The plugin type a target runs on: its own datasource, else the panel's, resolving
 /// datasource variables. `None` when unknown (the default datasource).
-fn target_kind(t: &Value, panel: &Value, ds_vars: &BTreeMap<String, String>) -> Option<String> {
-    let ds = t
-        .get("datasource")
-        .filter(|d| !d.is_null())
-        .or_else(|| panel.get("datasource"))?;
-    if let Some(kind) = ds.get("type").and_then(Value::as_str) {
-        if kind != "datasource" {
-            return Some(kind.to_string());
-        }
+fn target_kind(t: &Target, panel: &Panel, ds_vars: &BTreeMap<String, String>) -> Option<String> {
+    let ds = t.datasource.as_ref().or(panel.datasource.as_ref())?;
+    // An empty type is a legacy reference by name or `${var}`: resolved by its uid.
+    if !ds.kind.is_empty() && ds.kind != "datasource" {
+        return Some(ds.kind.to_string());
     }
-    let uid = ds
-        .get("uid")
-        .and_then(Value::as_str)
-        .or_else(|| ds.as_str())?;
-    let r = dashboard_query::template::scan(uid).into_iter().next()?;
+    let r = dashboard_query::template::scan(&ds.uid)
+        .into_iter()
+        .next()?;
     ds_vars.get(&r.name).cloned()
 }
 
-/// Labels that data links read from the series: `${__field.labels.X}`.
-fn data_link_labels(panel: &Value) -> BTreeSet<String> {
+/// Labels that data links read from the series: `${__field.labels.X}`, in a link's URL,
+/// title or the query of an internal (Explore) link.
+fn data_link_labels(panel: &Panel) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let links = panel
-        .pointer("/fieldConfig/defaults/links")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
+    let links = panel.field_config.iter().flat_map(|f| &f.defaults.links);
     for l in links {
-        let text = l.to_string();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("__field.labels.") {
-            rest = &rest[i + "__field.labels.".len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.insert(name);
+        let query = l.internal.as_ref().map(|i| &i.query);
+        let texts = [Some(&l.url), Some(&l.title)]
+            .into_iter()
+            .chain(query.map(|q| q.expr.as_ref()))
+            .chain(query.map(|q| q.query.as_ref()))
+            .flatten();
+        for text in texts {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find("__field.labels.") {
+                rest = &rest[i + "__field.labels.".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
             }
         }
     }
@@ -401,12 +383,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A panel read from JSON, as validate reads it.
+    fn panel(v: Value) -> Panel {
+        serde_json::from_value(v).unwrap()
+    }
+
     #[test]
     fn data_link_labels_are_found_in_urls_and_internal_queries() {
-        let p = json!({"fieldConfig": {"defaults": {"links": [
-            {"url": "/d/x?var-executor=${__field.labels.executor_id}"},
-            {"internal": {"query": {"query": "{span.app=\"${__field.labels.application_name}\"}"}}}
-        ]}}});
+        let p = panel(json!({"fieldConfig": {"defaults": {"links": [
+            {"title": "x", "url": "/d/x?var-executor=${__field.labels.executor_id}"},
+            {"title": "y", "url": "", "internal": {"datasourceName": "Tempo", "datasourceUid": "t",
+                "query": {"refId": "A", "query": "{span.app=\"${__field.labels.application_name}\"}"}}}
+        ]}, "overrides": []}}));
         let labels: Vec<String> = data_link_labels(&p).into_iter().collect();
         assert_eq!(labels, ["application_name", "executor_id"]);
     }
@@ -414,27 +402,43 @@ mod tests {
     #[test]
     fn target_kind_resolves_datasource_variables() {
         let vars: BTreeMap<String, String> = [("tempo".to_string(), "tempo".to_string())].into();
-        let t = json!({"datasource": {"type": "datasource", "uid": "${tempo}"}});
-        assert_eq!(target_kind(&t, &json!({}), &vars).as_deref(), Some("tempo"));
-        let t = json!({"datasource": {"type": "prometheus", "uid": "${prometheus}"}});
-        assert_eq!(
-            target_kind(&t, &json!({}), &vars).as_deref(),
-            Some("prometheus")
-        );
-        assert_eq!(target_kind(&json!({}), &json!({}), &vars), None);
+        let target = |v: Value| -> Target { serde_json::from_value(v).unwrap() };
+        let none = Panel::default();
+        let t = target(json!({"datasource": {"type": "datasource", "uid": "${tempo}"}}));
+        assert_eq!(target_kind(&t, &none, &vars).as_deref(), Some("tempo"));
+        let t = target(json!({"datasource": {"type": "prometheus", "uid": "${prometheus}"}}));
+        assert_eq!(target_kind(&t, &none, &vars).as_deref(), Some("prometheus"));
+        let legacy = target(json!({"datasource": "${tempo}"}));
+        assert_eq!(target_kind(&legacy, &none, &vars).as_deref(), Some("tempo"));
+        assert_eq!(target_kind(&Target::default(), &none, &vars), None);
     }
 
     #[test]
-    fn panels_include_collapsed_rows() {
-        let d = json!({"panels": [
-            {"type": "row", "panels": [{"type": "stat", "title": "in row"}]},
-            {"type": "timeseries", "title": "top"}
-        ]});
-        let titles: Vec<&str> = panels(&d)
-            .iter()
-            .map(|p| p["title"].as_str().unwrap())
-            .collect();
-        assert_eq!(titles, ["in row", "top"]);
+    fn custom_units_do_not_stop_a_dashboard_being_checked() {
+        // Grafana accepts any unit string; a dashboard exported with one is still read.
+        let d = json!({"uid": "c", "panels": [{"id": 1, "type": "stat", "title": "Rate",
+            "fieldConfig": {"defaults": {"unit": "suffix:req/s"}},
+            "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}]}]});
+        let m = DashboardModel::from_json(&d).unwrap();
+        let p = m.panels().next().unwrap();
+        assert_eq!(
+            p.targets[0].expr.as_deref(),
+            Some("sum(rate(http_requests_total[5m]))")
+        );
+    }
+
+    #[test]
+    fn an_unreadable_dashboard_is_one_failed_row_naming_it() {
+        let d = json!({"uid": "odd", "title": "Odd", "panels": [{"id": 3, "title": "GC", "fieldConfig": {"defaults": {"unit": 7}}}]});
+        let e = DashboardModel::from_json(&d).unwrap_err();
+        let row = unreadable(&e);
+        assert_eq!((row.dashboard.as_str(), row.status), ("odd", Status::Fail));
+        assert!(
+            row.reason
+                .contains(r#"panel "GC" (id 3), field `fieldConfig`"#),
+            "{}",
+            row.reason
+        );
     }
 
     #[test]

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use dashboard_model::model::{Variable, VariableKind};
+use dashboard_model::DashboardModel;
 use dashboard_query::variable_query::{self, VariableQuery};
 use regex::Regex;
-use serde_json::Value;
 
 use crate::prom::{Client, PromError};
 
@@ -112,43 +113,38 @@ pub struct Resolution {
 }
 
 /// Resolves every variable of a dashboard, in order (later ones may use earlier ones).
-pub fn resolve(dashboard: &Value, client: &Client, frame: &Frame) -> Resolution {
+pub fn resolve(dashboard: &DashboardModel, client: &Client, frame: &Frame) -> Resolution {
     let mut vars = BTreeMap::new();
     let mut errors = Vec::new();
     let mut queried = Vec::new();
-    let list = dashboard
-        .pointer("/templating/list")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for v in &list {
-        let Some(name) = v.get("name").and_then(Value::as_str) else {
+    for v in &dashboard.templating.list {
+        // No query can refer to a variable without a name: nothing to resolve.
+        if v.name.is_empty() {
             continue;
-        };
-        let kind = v.get("type").and_then(Value::as_str).unwrap_or("query");
-        let multi = flag(v, "multi") || flag(v, "includeAll");
+        }
+        let name = v.name.as_str();
+        let multi = flag(v.multi) || flag(v.include_all);
         let query = query_text(v);
-        let options: Result<Vec<String>, VarError> = match kind {
-            "datasource" => Ok(vec![v
-                .get("query")
-                .and_then(Value::as_str)
-                .unwrap_or("prometheus")
-                .to_string()]),
-            "constant" | "textbox" => Ok(vec![query.clone()]),
-            "custom" => Ok(custom_values(&query)),
-            "interval" => Ok(query
+        let options: Result<Vec<String>, VarError> = match v.kind {
+            VariableKind::Datasource => {
+                Ok(vec![v.query.clone().unwrap_or_else(|| "prometheus".into())])
+            }
+            VariableKind::Constant | VariableKind::Textbox => Ok(vec![query.clone()]),
+            VariableKind::Custom => Ok(custom_values(&query)),
+            VariableKind::Interval => Ok(query
                 .split(',')
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect()),
-            "adhoc" => {
+            VariableKind::Adhoc => {
                 continue;
             }
             _ => run_query(name, &interpolate(&query, &vars, frame), client, frame),
         };
         let options = options.map(|o| apply_regex(v, o));
+        let is_query = v.kind == VariableKind::Query;
         match options {
-            Ok(values) if values.is_empty() && kind == "query" => errors.push((
+            Ok(values) if values.is_empty() && is_query => errors.push((
                 name.to_string(),
                 VarError::Empty {
                     name: name.to_string(),
@@ -156,7 +152,7 @@ pub fn resolve(dashboard: &Value, client: &Client, frame: &Frame) -> Resolution 
                 },
             )),
             Ok(values) => {
-                if kind == "query" {
+                if is_query {
                     queried.push((name.to_string(), values.len()));
                 }
                 vars.insert(name.to_string(), select(v, values, multi));
@@ -171,25 +167,18 @@ pub fn resolve(dashboard: &Value, client: &Client, frame: &Frame) -> Resolution 
     }
 }
 
-fn flag(v: &Value, key: &str) -> bool {
-    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+fn flag(v: Option<bool>) -> bool {
+    v.unwrap_or(false)
 }
 
-/// A variable's query: a string, or the object form `{"query": "…"}` newer Grafana stores.
-fn query_text(v: &Value) -> String {
-    match v.get("query") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(o)) => o
-            .get("query")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        _ => v
-            .get("definition")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-    }
+/// A variable's query (the model reads the object form newer Grafana stores as its
+/// text), else its `definition`.
+fn query_text(v: &Variable) -> String {
+    v.query
+        .as_ref()
+        .or(v.definition.as_ref())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// `a, b, c` or `text : value` pairs.
@@ -205,12 +194,8 @@ fn custom_values(query: &str) -> Vec<String> {
 }
 
 /// The variable's `regex`: keep matching values, or the first capture group.
-fn apply_regex(v: &Value, values: Vec<String>) -> Vec<String> {
-    let Some(pattern) = v
-        .get("regex")
-        .and_then(Value::as_str)
-        .filter(|r| !r.is_empty())
-    else {
+fn apply_regex(v: &Variable, values: Vec<String>) -> Vec<String> {
+    let Some(pattern) = v.regex.as_deref().filter(|r| !r.is_empty()) else {
         return values;
     };
     // Grafana writes regexes as /…/flags.
@@ -240,20 +225,16 @@ fn apply_regex(v: &Value, values: Vec<String>) -> Vec<String> {
 /// Which values validation uses: `All` when offered (it covers the most), else every
 /// value of a multi-value variable, else the default if it is a valid option, else the
 /// first option — what Grafana selects on a fresh load.
-fn select(v: &Value, values: Vec<String>, multi: bool) -> Resolved {
-    if flag(v, "includeAll") {
-        let all_value = v
-            .get("allValue")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
+fn select(v: &Variable, values: Vec<String>, multi: bool) -> Resolved {
+    if flag(v.include_all) {
+        let all_value = v.all_value.clone().filter(|s| !s.is_empty());
         return Resolved {
             values,
             all_value,
             multi: true,
         };
     }
-    if flag(v, "multi") {
+    if flag(v.multi) {
         return Resolved {
             values,
             all_value: None,
@@ -261,10 +242,11 @@ fn select(v: &Value, values: Vec<String>, multi: bool) -> Resolved {
         };
     }
     let current = v
-        .pointer("/current/value")
-        .and_then(Value::as_str)
-        .filter(|c| values.iter().any(|x| x == c))
-        .map(str::to_string);
+        .current
+        .as_ref()
+        .map(|c| &c.value)
+        .filter(|c| values.contains(c))
+        .cloned();
     let chosen = current.or_else(|| values.first().cloned());
     Resolved {
         values: chosen.into_iter().collect(),
@@ -480,10 +462,23 @@ mod tests {
         assert_eq!(interpolate("$unknown", &vars, &f), "$unknown");
     }
 
+    /// A variable read from JSON, as validate reads it.
+    fn var(v: serde_json::Value) -> Variable {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn the_object_form_of_a_query_is_its_text() {
+        let v = var(serde_json::json!({"query": {"query": "label_values(up, job)", "refId": "A"}}));
+        assert_eq!(query_text(&v), "label_values(up, job)");
+        let v = var(serde_json::json!({"definition": "label_values(up, job)"}));
+        assert_eq!(query_text(&v), "label_values(up, job)");
+    }
+
     #[test]
     fn custom_values_and_regex() {
         assert_eq!(custom_values("a, b : 2,c"), ["a", "2", "c"]);
-        let v = serde_json::json!({"regex": "/app-(.*)/"});
+        let v = var(serde_json::json!({"name": "app", "regex": "/app-(.*)/"}));
         assert_eq!(
             apply_regex(&v, vec!["app-etl".into(), "other".into()]),
             ["etl"]
@@ -492,17 +487,17 @@ mod tests {
 
     #[test]
     fn selection_prefers_all_then_default_then_first() {
-        let all = serde_json::json!({"includeAll": true, "allValue": ".*"});
+        let all = var(serde_json::json!({"includeAll": true, "allValue": ".*"}));
         assert_eq!(
             select(&all, vec!["a".into()], true).all_value.as_deref(),
             Some(".*")
         );
-        let dflt = serde_json::json!({"current": {"value": "b"}});
+        let dflt = var(serde_json::json!({"current": {"value": "b"}}));
         assert_eq!(
             select(&dflt, vec!["a".into(), "b".into()], false).values,
             ["b"]
         );
-        let none = serde_json::json!({"current": {"value": "zzz"}});
+        let none = var(serde_json::json!({"current": {"value": "zzz"}}));
         assert_eq!(
             select(&none, vec!["a".into(), "b".into()], false).values,
             ["a"]

@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::client::{FolderCreated, GrafanaClient, ServerDashboard};
 use crate::content::{content_hash, recorded_hash, with_marker};
-use crate::diff::{diff_dashboard, DashboardDiff, DiffDoc};
+use crate::diff::{diff_dashboard, DashboardDiff, DiffDoc, DiffError};
 use crate::error::{ApiError, SaveError};
 use crate::local::{validate_uid, FolderSpec, LocalDashboard};
 
@@ -398,12 +398,17 @@ fn plan_and_write(
                 server.version
             ),
         };
+        // The refusal stands either way; only the detail of the edit may be missing.
+        let (drift, unshown) = match drift(d, &server) {
+            Ok(drift) => (drift, String::new()),
+            Err(e) => (None, format!(". How it differs cannot be shown: {e}")),
+        };
         return Outcome::Conflict {
             reason: format!(
-                "{reason}. Not written, so the edit is kept. Port the edit into the code, or re-run with --force to overwrite it"
+                "{reason}. Not written, so the edit is kept. Port the edit into the code, or re-run with --force to overwrite it{unshown}"
             ),
             version: server.version,
-            drift: drift(d, &server),
+            drift,
         };
     }
     let forced = !ours;
@@ -428,8 +433,9 @@ fn plan_and_write(
 }
 
 /// How the server's dashboard differs from this build, old = build, new = server: for a
-/// dashboard unchanged here since the last push, exactly the edit made in Grafana.
-fn drift(d: &LocalDashboard, server: &ServerDashboard) -> Option<DashboardDiff> {
+/// dashboard unchanged here since the last push, exactly the edit made in Grafana. An
+/// error when the server's dashboard does not read as one.
+fn drift(d: &LocalDashboard, server: &ServerDashboard) -> Result<Option<DashboardDiff>, DiffError> {
     diff_dashboard(
         &DiffDoc {
             uid: d.uid.clone(),

@@ -137,7 +137,7 @@ fn after() -> DiffDoc {
 
 #[test]
 fn every_kind_of_change_is_reported_per_panel() {
-    let d = diff_sets(&[before()], &[after()]);
+    let d = diff_sets(&[before()], &[after()]).unwrap();
     assert_eq!(d.counts(), (1, 0, 0));
     let dash = &d.dashboards[0];
     let whats: Vec<&str> = dash.changes.iter().map(|c| c.what.as_str()).collect();
@@ -189,7 +189,7 @@ fn every_kind_of_change_is_reported_per_panel() {
 
 #[test]
 fn terminal_output() {
-    let d = diff_sets(&[before()], &[after()]);
+    let d = diff_sets(&[before()], &[after()]).unwrap();
     insta::assert_snapshot!("diff_terminal", terminal(&d, Style::plain()));
     let coloured = terminal(&d, Style::coloured());
     assert!(coloured.contains("\x1b[32m+ "), "additions in green");
@@ -199,7 +199,7 @@ fn terminal_output() {
 
 #[test]
 fn markdown_output() {
-    let d = diff_sets(&[before()], &[after()]);
+    let d = diff_sets(&[before()], &[after()]).unwrap();
     insta::assert_snapshot!("diff_markdown", markdown(&d));
 }
 
@@ -218,7 +218,7 @@ fn added_and_removed_dashboards() {
     let mut other = after();
     other.uid = "spark-other".into();
     other.json["uid"] = json!("spark-other");
-    let d = diff_sets(&[before()], &[other]);
+    let d = diff_sets(&[before()], &[other]).unwrap();
     assert_eq!(d.counts(), (0, 1, 1));
     let t = terminal(&d, Style::plain());
     assert!(
@@ -259,13 +259,54 @@ fn what_push_wrote_shows_no_diff_against_grafana() {
             .collect()
     };
     let now: Vec<DiffDoc> = local.iter().map(LocalDashboard::to_diff_doc).collect();
-    let d = diff_sets(&live(&c), &now);
+    let d = diff_sets(&live(&c), &now).unwrap();
     assert!(!d.has_changes(), "{}", terminal(&d, Style::plain()));
     assert_eq!(d.unchanged, local.len());
 
     g.ui_edit("spark-overview", false, |j| j["refresh"] = json!("5s"));
-    let d = diff_sets(&live(&c), &now);
+    let d = diff_sets(&live(&c), &now).unwrap();
     assert_eq!(d.counts(), (1, 0, 0));
     let t = terminal(&d, Style::plain());
     assert!(t.contains("refresh: \"5s\" → \"30s\""), "{t}");
+}
+
+#[test]
+fn a_dashboard_grafana_holds_in_a_shape_the_model_cannot_read_is_an_error_naming_it() {
+    let g = StandIn::start();
+    let c = client(&g);
+    let local = vec![dashboard("odd", "Odd one", 1)];
+    push(&c, &local, &PushOptions::default());
+    // A hand edit of the JSON model in Grafana's settings: a number where Grafana wants one.
+    g.ui_edit("odd", false, |j| {
+        j["panels"][1]["maxDataPoints"] = json!("lots")
+    });
+    let server = c.get_dashboard("odd").unwrap().unwrap();
+    let base = [DiffDoc {
+        uid: "odd".into(),
+        folder: server.folder_title,
+        json: server.dashboard,
+    }];
+    let now: Vec<DiffDoc> = local.iter().map(LocalDashboard::to_diff_doc).collect();
+    let e = diff_sets(&base, &now).unwrap_err();
+    assert_eq!(e.side, dashboard_sync::diff::DiffSide::Old);
+    let m = e.to_string();
+    assert!(
+        m.starts_with(r#"cannot diff: on the old side, dashboard odd ("Odd one") does not read"#),
+        "{m}"
+    );
+    assert!(m.contains("field `maxDataPoints`"), "{m}");
+
+    // Push still refuses to overwrite the edit, and says why it cannot show it.
+    let r = push(&c, &local, &PushOptions::default());
+    let dashboard_sync::push::Outcome::Conflict { reason, drift, .. } = outcome_of(&r, "odd")
+    else {
+        panic!("{}", text(&r))
+    };
+    assert!(drift.is_none());
+    assert!(
+        reason.contains(
+            "How it differs cannot be shown: cannot diff: on the new side, dashboard odd"
+        ),
+        "{reason}"
+    );
 }
