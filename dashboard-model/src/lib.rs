@@ -6,6 +6,8 @@
 //! - [`options`]: each visualisation's typed `options`.
 //! - [`Unit`]: Grafana's field units.
 //! - [`Folder`]: where a dashboard goes, which is not part of its JSON.
+//! - [`rules`]: Prometheus rule files (alerting and recording rules) and the Prometheus
+//!   Operator's `PrometheusRule`, what Prometheus stores beside the dashboards.
 //!
 //! ```
 //! use dashboard_model::{model::DashboardModel, Folder};
@@ -16,6 +18,7 @@
 
 pub mod model;
 pub mod options;
+pub mod rules;
 pub mod unit;
 
 #[cfg(test)]
