@@ -258,6 +258,7 @@ mod tests {
             let again = BuiltDashboard {
                 model: read,
                 folder: d.folder.clone(),
+                panel_ids: d.panel_ids.clone(),
             };
             // Compared as strings, so a failure shows the first differing line.
             assert!(
