@@ -17,7 +17,7 @@ use anyhow::{bail, Result};
 use dashboard_dsl::alert::{build_groups, RuleContext};
 use dashboard_dsl::rules::{PrometheusRule, RuleFile, RuleGroup};
 
-use crate::build::{build_all, check_files, existing_files, write_if_changed};
+use crate::build::{build_all, check_files, existing_files, warn_stale, write_if_changed};
 use crate::{configmap, Project};
 
 /// What `alerts build` writes.
@@ -180,12 +180,7 @@ pub fn run(
             path.display()
         );
     }
-    for p in &stale {
-        eprintln!(
-            "warning: {} is not produced by any rule group; delete it if the group was renamed",
-            out.join(p).display()
-        );
-    }
+    warn_stale(out, &stale, "rule group");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -248,13 +248,18 @@ pub fn run_as(
             );
         }
     }
-    for p in &stale {
+    warn_stale(out, &stale, "dashboard");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Warns about each file below `out` that no `producer` (dashboard, rule group) wrote.
+pub fn warn_stale(out: &Path, stale: &[PathBuf], producer: &str) {
+    for p in stale {
         eprintln!(
-            "warning: {} is not produced by any dashboard; delete it if it was renamed",
+            "warning: {} is not produced by any {producer}; delete it if it was renamed",
             out.join(p).display()
         );
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

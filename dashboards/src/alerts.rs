@@ -16,6 +16,7 @@
 
 use dashboard_dsl::alert::{AlertRule, RuleGroup, Severity};
 use dashboard_dsl::promql;
+use dashboard_dsl::query::PromQl;
 use dashboard_dsl::rules::Duration;
 
 use crate::common::Recipe;
@@ -26,12 +27,6 @@ use crate::Options;
 /// How often the Spark groups are evaluated: twice the contract's scrape interval (15 s),
 /// so each evaluation sees a new sample without waiting a whole minute.
 pub const INTERVAL: Duration = Duration::seconds(30);
-
-/// Task failure share (failed over all tasks, over 5 minutes) above which tasks are
-/// failing: Dr. Elephant's task-failure heuristic, whose severities start at 0.1.
-pub const TASK_FAILURE_WARNING: f64 = 0.1;
-/// … and at which half the tasks fail: Dr. Elephant's "critical" tier (0.5).
-pub const TASK_FAILURE_CRITICAL: f64 = 0.5;
 
 /// Every rule group with the default [`Options`]: a plain `fn() -> Vec<RuleGroup>`, as
 /// `dashboard_cli::Project::with_alerts` takes it.
@@ -100,32 +95,28 @@ fn outcome(o: &Options) -> RuleGroup {
             false,
             o,
         ))
-        .alert(spark_alert(
-            AlertRule::new("SparkTaskFailureRateHigh", Severity::Warning, promql!(
+        .alert(task_failures(
+            "SparkTaskFailureRateHigh",
+            Severity::Warning,
+            promql!(
                 r#"sum by (application_id, application_name) (rate(metrics_executor_failedTasks_total{executor_id!="driver"}[5m]))
   / sum by (application_id, application_name) (rate(metrics_executor_totalTasks_total{executor_id!="driver"}[5m]))
   > 0.1"#
-            ))
-            .for_(Duration::minutes(5))
-            .summary("Tasks of {{ $labels.application_name }} are failing")
-            .description("{{ $value | humanizePercentage }} of the tasks of {{ $labels.application_name }} ({{ $labels.application_id }}) failed over 5 minutes, for 5 minutes (Dr. Elephant's first tier: 10 %). Spark retries them (spark.task.maxFailures), at the cost of the work lost."),
-            Recipe::OomAndSpill,
-            Key::FailedTasksPerExecutor,
-            true,
+            ),
+            "Tasks of {{ $labels.application_name }} are failing",
+            "first tier: 10 %). Spark retries them (spark.task.maxFailures), at the cost of the work lost.",
             o,
         ))
-        .alert(spark_alert(
-            AlertRule::new("SparkTaskFailureRateCritical", Severity::Critical, promql!(
+        .alert(task_failures(
+            "SparkTaskFailureRateCritical",
+            Severity::Critical,
+            promql!(
                 r#"sum by (application_id, application_name) (rate(metrics_executor_failedTasks_total{executor_id!="driver"}[5m]))
   / sum by (application_id, application_name) (rate(metrics_executor_totalTasks_total{executor_id!="driver"}[5m]))
   > 0.5"#
-            ))
-            .for_(Duration::minutes(5))
-            .summary("Half the tasks of {{ $labels.application_name }} fail")
-            .description("{{ $value | humanizePercentage }} of the tasks of {{ $labels.application_name }} ({{ $labels.application_id }}) failed over 5 minutes, for 5 minutes (Dr. Elephant's critical tier: 50 %). A task that fails spark.task.maxFailures times fails its job."),
-            Recipe::OomAndSpill,
-            Key::FailedTasksPerExecutor,
-            true,
+            ),
+            "Half the tasks of {{ $labels.application_name }} fail",
+            "critical tier: 50 %). A task that fails spark.task.maxFailures times fails its job.",
             o,
         ))
         .alert(spark_alert(
@@ -160,4 +151,27 @@ fn outcome(o: &Options) -> RuleGroup {
             true,
             o,
         ))
+}
+
+/// A task failure share above a tier of Dr. Elephant's heuristic (the threshold is in
+/// `expr`, a literal for `promql!`), held for 5 minutes.
+fn task_failures(
+    name: &str,
+    severity: Severity,
+    expr: PromQl,
+    summary: &str,
+    tier: &str,
+    o: &Options,
+) -> AlertRule {
+    let description = format!("{{{{ $value | humanizePercentage }}}} of the tasks of {{{{ $labels.application_name }}}} ({{{{ $labels.application_id }}}}) failed over 5 minutes, for 5 minutes (Dr. Elephant's {tier}");
+    spark_alert(
+        AlertRule::new(name, severity, expr)
+            .for_(Duration::minutes(5))
+            .summary(summary)
+            .description(&description),
+        Recipe::OomAndSpill,
+        Key::FailedTasksPerExecutor,
+        true,
+        o,
+    )
 }
