@@ -386,7 +386,7 @@ impl RuleGroup {
     }
 
     /// The group's model, the links resolved, and what `promql!` knew of the expressions.
-    fn to_model(
+    fn into_model(
         self,
         ctx: &RuleContext<'_>,
         checked: &mut Checked,
@@ -557,7 +557,7 @@ pub fn build_groups(
     let mut checked = Checked::default();
     let models: Vec<rules::RuleGroup> = groups
         .into_iter()
-        .map(|g| g.to_model(ctx, &mut checked, &mut errors))
+        .map(|g| g.into_model(ctx, &mut checked, &mut errors))
         .collect();
     errors.extend(lint::lint_rule_groups(
         &models,

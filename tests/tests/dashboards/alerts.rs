@@ -361,7 +361,7 @@ fn promtool_tests_every_alert_firing_after_its_for_and_staying_silent() {
     let test_file = dir.path().join("spark-alerts.test.yml");
     let doc = json!({"rule_files": rule_files, "evaluation_interval": "30s", "tests": tests});
     std::fs::write(&test_file, serde_yaml_ng::to_string(&doc).unwrap()).unwrap();
-    let (ok, out) = promtool(&["test", "rules"], &[test_file.clone()]);
+    let (ok, out) = promtool(&["test", "rules"], std::slice::from_ref(&test_file));
     assert!(
         ok,
         "{out}\n{}",
@@ -413,4 +413,36 @@ fn the_expander_refuses_what_it_does_not_know() {
     assert_eq!(go_g4(75.00000000001), "75");
     assert_eq!(go_g4(12.345), "12.35");
     assert!(std::panic::catch_unwind(|| expand("{{ $value | humanize }}", &labels, 1.0)).is_err());
+}
+
+/// docs/alerts.md has a row for every alert, and every runbook is a recipe that exists.
+#[test]
+fn every_alert_has_a_row_in_the_docs_and_a_runbook_that_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let table = std::fs::read_to_string(root.join("docs/alerts.md")).unwrap();
+    let base = format!("{}/", dashboards::common::DEFAULT_RECIPES_URL);
+    for g in groups() {
+        for r in &g.rules {
+            let Rule::Alerting(a) = r else { continue };
+            assert!(
+                table.contains(&format!("| `{}` | {} |", a.alert, a.labels["severity"])),
+                "docs/alerts.md has no row for {} with its severity",
+                a.alert
+            );
+            let runbook = &a.annotations["runbook_url"];
+            let recipe = runbook
+                .strip_prefix(&base)
+                .unwrap_or_else(|| panic!("{}: runbook {runbook} is not a recipe", a.alert));
+            assert!(
+                root.join("docs/recipes").join(recipe).is_file(),
+                "{}: {recipe} does not exist",
+                a.alert
+            );
+            assert!(
+                table.contains(&format!("(recipes/{recipe})")),
+                "docs/alerts.md links another runbook for {}",
+                a.alert
+            );
+        }
+    }
 }
