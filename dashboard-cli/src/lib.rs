@@ -1,5 +1,6 @@
 //! The dashboards' command line: `build`, `validate`, `push` and `diff` over a list of
-//! dashboards, for any repository that writes its dashboards with `dashboard-dsl`.
+//! dashboards, and `alerts build` over their Prometheus rule groups, for any repository
+//! that writes its dashboards with `dashboard-dsl`.
 //!
 //! A repository's `xtask` hands its dashboards to [`main`] (or embeds [`Command`] in a
 //! command line of its own, as this workspace's `xtask` does) and gets every command:
@@ -48,7 +49,8 @@ pub use alerts::{build_alerts, AlertsFormat, DEFAULT_GRAFANA_URL};
 pub use build::Format;
 pub use options::{ConnectionArgs, DiffArgs, DiffFormat, PushArgs, ValidateArgs, ValidateFormat};
 
-/// What the commands work on: a repository's dashboards and the package that builds them.
+/// What the commands work on: a repository's dashboards, its Prometheus rule groups if it
+/// has any ([`Project::with_alerts`]), and the package that builds them.
 ///
 /// ```
 /// use dashboard_dsl::Dashboard;
