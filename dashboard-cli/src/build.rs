@@ -102,6 +102,55 @@ fn files_below(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// `--check`: compares each expected file (path below `out`, content) with what is there,
+/// and reports every changed, missing or stale one on stderr with the command that
+/// rewrites them. Success when nothing differs.
+pub fn check_files<'a>(
+    out: &Path,
+    expected: impl IntoIterator<Item = (&'a PathBuf, &'a str)>,
+    stale: &[PathBuf],
+    noun: &str,
+    command: &str,
+) -> ExitCode {
+    let mut differ = Vec::new();
+    let mut count = 0;
+    for (rel, content) in expected {
+        count += 1;
+        let path = out.join(rel);
+        match fs::read_to_string(&path) {
+            Ok(current) if current == content => {}
+            Ok(_) => differ.push(format!("  changed: {}", path.display())),
+            Err(_) => differ.push(format!("  missing: {}", path.display())),
+        }
+    }
+    differ.extend(
+        stale
+            .iter()
+            .map(|p| format!("  stale:   {}", out.join(p).display())),
+    );
+    if differ.is_empty() {
+        println!("{count} {noun} up to date in {}", out.display());
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("{} is out of date; run `{command}`:", out.display());
+    for line in differ {
+        eprintln!("{line}");
+    }
+    ExitCode::FAILURE
+}
+
+/// Writes `content` to `path` (creating its directory) unless it already holds it, so
+/// that unchanged files keep their mtime and file watchers stay quiet.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    if fs::read_to_string(path).ok().as_deref() != Some(content) {
+        fs::write(path, content).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// `dashboards build` in the JSON format (what the diff tests call).
 #[cfg_attr(not(test), allow(dead_code))]
 pub fn run(project: &Project, out: &Path, check: bool) -> Result<ExitCode> {
@@ -162,48 +211,26 @@ pub fn run_as(
         .collect();
 
     if check {
-        let mut differ = Vec::new();
-        for (rel, (json, _)) in &files {
-            let path = out.join(rel);
-            match fs::read_to_string(&path) {
-                Ok(current) if current == *json => {}
-                Ok(_) => differ.push(format!("  changed: {}", path.display())),
-                Err(_) => differ.push(format!("  missing: {}", path.display())),
-            }
-        }
-        differ.extend(
-            stale
-                .iter()
-                .map(|p| format!("  stale:   {}", out.join(p).display())),
-        );
-        if differ.is_empty() {
-            println!("{} dashboards up to date in {}", files.len(), out.display());
-            return Ok(ExitCode::SUCCESS);
-        }
         let format_arg = match format {
             Format::Json => "",
             Format::Configmap => " --format configmap",
         };
-        eprintln!(
-            "{} is out of date; run `cargo xtask dashboards build{format_arg} --out {}`:",
-            out.display(),
-            out.display()
-        );
-        for line in differ {
-            eprintln!("{line}");
-        }
-        return Ok(ExitCode::FAILURE);
+        let expected = files.iter().map(|(rel, (json, _))| (rel, json.as_str()));
+        return Ok(check_files(
+            out,
+            expected,
+            &stale,
+            "dashboards",
+            &format!(
+                "cargo xtask dashboards build{format_arg} --out {}",
+                out.display()
+            ),
+        ));
     }
 
     for (rel, (json, d)) in &files {
         let path = out.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        // Leave unchanged files alone so their mtime (and file watchers) stay quiet.
-        if fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
-            fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
-        }
+        write_if_changed(&path, json)?;
         println!(
             "{:<28} panels={:<3} queries={:<3} {}",
             d.model.uid,
@@ -221,13 +248,18 @@ pub fn run_as(
             );
         }
     }
-    for p in &stale {
+    warn_stale(out, &stale, "dashboard");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Warns about each file below `out` that no `producer` (dashboard, rule group) wrote.
+pub fn warn_stale(out: &Path, stale: &[PathBuf], producer: &str) {
+    for p in stale {
         eprintln!(
-            "warning: {} is not produced by any dashboard; delete it if it was renamed",
+            "warning: {} is not produced by any {producer}; delete it if it was renamed",
             out.join(p).display()
         );
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
@@ -258,6 +290,7 @@ mod tests {
             let again = BuiltDashboard {
                 model: read,
                 folder: d.folder.clone(),
+                panel_ids: d.panel_ids.clone(),
             };
             // Compared as strings, so a failure shows the first differing line.
             assert!(

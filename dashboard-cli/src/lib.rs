@@ -1,5 +1,6 @@
 //! The dashboards' command line: `build`, `validate`, `push` and `diff` over a list of
-//! dashboards, for any repository that writes its dashboards with `dashboard-dsl`.
+//! dashboards, and `alerts build` over their Prometheus rule groups, for any repository
+//! that writes its dashboards with `dashboard-dsl`.
 //!
 //! A repository's `xtask` hands its dashboards to [`main`] (or embeds [`Command`] in a
 //! command line of its own, as this workspace's `xtask` does) and gets every command:
@@ -22,6 +23,7 @@
 //! build keeps every command: the remote ones re-run the same binary through cargo with
 //! the feature on (see [`Project`]).
 
+mod alerts;
 mod build;
 mod configmap;
 #[cfg(feature = "remote")]
@@ -40,12 +42,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use dashboard_dsl::alert::RuleGroup;
 use dashboard_dsl::Dashboard;
 
+pub use alerts::{build_alerts, AlertsFormat, DEFAULT_GRAFANA_URL};
 pub use build::Format;
 pub use options::{ConnectionArgs, DiffArgs, DiffFormat, PushArgs, ValidateArgs, ValidateFormat};
 
-/// What the commands work on: a repository's dashboards and the package that builds them.
+/// What the commands work on: a repository's dashboards, its Prometheus rule groups if it
+/// has any ([`Project::with_alerts`]), and the package that builds them.
 ///
 /// ```
 /// use dashboard_dsl::Dashboard;
@@ -62,6 +67,9 @@ pub struct Project {
     pub package: &'static str,
     /// Every dashboard of the repository, unbuilt: building runs layout and lint.
     pub dashboards: fn() -> Vec<Dashboard>,
+    /// The repository's Prometheus rule groups, if it has any (`alerts build`); their
+    /// `dashboard_url`s resolve against `dashboards`.
+    pub alerts: Option<fn() -> Vec<RuleGroup>>,
 }
 
 impl Project {
@@ -75,8 +83,94 @@ impl Project {
         Project {
             package,
             dashboards,
+            alerts: None,
         }
     }
+
+    /// The same project with these rule groups, for `alerts build`.
+    ///
+    /// ```
+    /// use dashboard_dsl::alert::RuleGroup;
+    /// let p = dashboard_cli::Project::new("xtask", Vec::new).with_alerts(|| vec![RuleGroup::new("g")]);
+    /// assert_eq!((p.alerts.unwrap())().len(), 1);
+    /// ```
+    pub const fn with_alerts(mut self, alerts: fn() -> Vec<RuleGroup>) -> Self {
+        self.alerts = Some(alerts);
+        self
+    }
+}
+
+/// `alerts <command>`: what to do with the project's Prometheus rules.
+///
+/// ```
+/// use clap::Parser;
+///
+/// #[derive(Parser)]
+/// struct Cli {
+///     #[command(subcommand)]
+///     command: dashboard_cli::AlertsCommand,
+/// }
+/// let cli = Cli::try_parse_from(["x", "build", "--check", "--format", "prometheusrule"]).unwrap();
+/// assert!(matches!(cli.command, dashboard_cli::AlertsCommand::Build { check: true, .. }));
+/// ```
+#[derive(Subcommand, Debug)]
+pub enum AlertsCommand {
+    /// Build and lint every rule group and write one file per group.
+    ///
+    /// Each alert's dashboard_url is resolved against the dashboards as built now. The
+    /// output is byte-identical across runs; with --check nothing is written and the
+    /// command fails listing the files that differ. With --format prometheusrule it
+    /// writes Prometheus Operator PrometheusRule objects instead of rule files.
+    Build {
+        /// Output directory [default: dist/alerts, or dist/prometheusrules with
+        /// --format prometheusrule].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; fail if any file in --out is missing, different or stale.
+        #[arg(long)]
+        check: bool,
+        /// What to write: Prometheus rule files, or PrometheusRule objects.
+        #[arg(long, value_enum, default_value_t = AlertsFormat::Rules)]
+        format: AlertsFormat,
+        /// Grafana's root URL, the base of every dashboard_url annotation.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_GRAFANA_URL)]
+        grafana_url: String,
+    },
+}
+
+/// Runs one `alerts` command; an error is printed as `error: ...`.
+///
+/// ```
+/// use dashboard_dsl::alert::{AlertRule, RuleGroup, Severity};
+/// let project = dashboard_cli::Project::new("xtask", Vec::new).with_alerts(|| {
+///     vec![RuleGroup::new("g").alert(
+///         AlertRule::new("Down", Severity::Critical, dashboard_dsl::promql!("up == 0")).summary("down"),
+///     )]
+/// });
+/// let out = std::env::temp_dir().join(format!("dashboard-cli-alerts-doc-{}", std::process::id()));
+/// let code = dashboard_cli::run_alerts(&project, dashboard_cli::AlertsCommand::Build {
+///     out: Some(out.clone()),
+///     check: false,
+///     format: dashboard_cli::AlertsFormat::Rules,
+///     grafana_url: dashboard_cli::DEFAULT_GRAFANA_URL.into(),
+/// });
+/// assert_eq!(code, std::process::ExitCode::SUCCESS);
+/// assert!(out.join("g.yml").is_file());
+/// # std::fs::remove_dir_all(out).unwrap();
+/// ```
+pub fn run_alerts(project: &Project, command: AlertsCommand) -> ExitCode {
+    let result = match command {
+        AlertsCommand::Build {
+            out,
+            check,
+            format,
+            grafana_url,
+        } => alerts::run(project, out.as_deref(), check, format, &grafana_url),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
 }
 
 /// `dashboards <command>`: what to do with the project's dashboards.
@@ -194,10 +288,15 @@ enum Top {
         #[command(subcommand)]
         command: Command,
     },
+    /// Work with the Prometheus rules of this repository.
+    Alerts {
+        #[command(subcommand)]
+        command: AlertsCommand,
+    },
 }
 
-/// The whole command line of a repository whose `xtask` only has the dashboards:
-/// `cargo xtask dashboards <command>`.
+/// The whole command line of a repository whose `xtask` only has the dashboards (and
+/// their alerts): `cargo xtask dashboards <command>`, `cargo xtask alerts build`.
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {
@@ -205,8 +304,10 @@ enum Top {
 /// }
 /// ```
 pub fn main(project: &Project) -> ExitCode {
-    let Top::Dashboards { command } = Cli::parse().top;
-    run(project, command)
+    match Cli::parse().top {
+        Top::Dashboards { command } => run(project, command),
+        Top::Alerts { command } => run_alerts(project, command),
+    }
 }
 
 /// The built dashboards of the project, linted together; fails with every problem.

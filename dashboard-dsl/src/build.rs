@@ -212,23 +212,30 @@ fn row_panel(
 }
 
 /// Pass 2: the id of every panel and row, from its key (see [`ids_from_keys`]).
-pub(crate) fn assign_ids(sections: &mut Sections) {
+///
+/// Returns each panel's key with its id (rows left out): what an alert's `dashboard_url`
+/// resolves a panel key against, since the id of a key depends on the other keys.
+pub(crate) fn assign_ids(sections: &mut Sections) -> BTreeMap<String, u32> {
     let row_keys = sections.row_keys();
     let ordered: Vec<u32> = {
         let keys = sections.keys(&row_keys);
         let ids = ids_from_keys(keys.iter().map(|&(k, _)| k));
         keys.iter().map(|&(k, _)| ids[k]).collect()
     };
+    let mut panel_ids = BTreeMap::new();
     let mut ordered = ordered.into_iter();
     for p in sections.top.iter_mut() {
         p.model.id = ordered.next().unwrap_or_default();
+        panel_ids.insert(p.key().to_string(), p.model.id);
     }
     for r in sections.rows.iter_mut() {
         r.id = ordered.next().unwrap_or_default();
         for p in r.panels.iter_mut() {
             p.model.id = ordered.next().unwrap_or_default();
+            panel_ids.insert(p.key().to_string(), p.model.id);
         }
     }
+    panel_ids
 }
 
 /// Panel ids from keys: a hash of the key, so adding, removing or reordering other panels

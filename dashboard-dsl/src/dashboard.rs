@@ -1,6 +1,8 @@
 //! The dashboard builder: rows, panels, variables and links in; a laid-out, linted
 //! [`DashboardModel`] out.
 
+use std::collections::BTreeMap;
+
 use crate::build;
 use crate::datasource::{AsDatasource, Prometheus};
 use crate::link::DashLink;
@@ -278,7 +280,7 @@ impl Dashboard {
             rows: self.rows,
         };
         let mut resolved = build::resolve(&self.uid, &mut sections);
-        build::assign_ids(&mut sections);
+        let panel_ids = build::assign_ids(&mut sections);
         let panels = build::place(&self.uid, sections, &mut resolved.errors);
         let model = DashboardModel {
             annotations: Annotations {
@@ -308,6 +310,7 @@ impl Dashboard {
             Ok(BuiltDashboard {
                 model,
                 folder: self.folder,
+                panel_ids,
             })
         } else {
             Err(BuildError { errors })
@@ -324,6 +327,10 @@ pub struct BuiltDashboard {
     pub model: DashboardModel,
     /// Where it goes.
     pub folder: Option<Folder>,
+    /// Each panel's key and the id the build gave it, rows left out: what an alert's
+    /// `dashboard_url` (`viewPanel=<id>`) is made from. Not part of the JSON; empty for
+    /// a dashboard read back from a file.
+    pub panel_ids: BTreeMap<String, u32>,
 }
 
 impl BuiltDashboard {

@@ -4,6 +4,8 @@
 //! - [`panel`], [`query`], [`variable`], [`field`], [`link`], [`dashboard`]: how authors
 //!   write it.
 //! - [`layout`] places panels on the 24-column grid; [`lint`] checks the result.
+//! - [`alert`]: Prometheus alerting and recording rules beside the dashboards, linking to
+//!   their panels; [`rules`] is what they build.
 //!
 //! ```
 //! use dashboard_dsl::{datasource::Prometheus, panel, query::PromQuery, variable::{DatasourceVar, QueryVar}};
@@ -33,6 +35,7 @@
 #[cfg(test)]
 extern crate self as dashboard_dsl;
 
+pub mod alert;
 mod build;
 pub mod dashboard;
 pub mod datasource;
@@ -47,7 +50,7 @@ pub mod variable;
 pub use dashboard::{BuildError, BuiltDashboard, Dashboard, GraphTooltip, Row};
 /// The model lives in `dashboard-model`, so that tools that read dashboards back (validate,
 /// sync) need not depend on the builders; these paths are the ones the DSL always had.
-pub use dashboard_model::{model, options, Folder, Unit, SCHEMA_VERSION};
+pub use dashboard_model::{model, options, rules, Folder, Unit, SCHEMA_VERSION};
 
 /// The compile-time checks: `promql!`, `#[derive(Variables)]`, `#[derive(PanelKey)]`
 /// (see `dashboard-macros`), so that depending on this crate is enough.

@@ -58,6 +58,11 @@ impl PromQl {
         self.checked.is_some()
     }
 
+    /// The result labels `promql!` computed, for the lint of rules.
+    pub(crate) fn checked_labels(&self) -> Option<&OutputLabels> {
+        self.checked.as_ref()
+    }
+
     /// Used by `promql!`: the literal parsed at compile time with `output` as its result's
     /// labels; here each placeholder is renamed to the Grafana name of the handle passed.
     #[doc(hidden)]

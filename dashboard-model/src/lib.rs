@@ -8,6 +8,8 @@
 //! - [`read`]: [`DashboardModel::from_json`], whose error names the dashboard, panel,
 //!   query or variable and field that did not read.
 //! - [`Folder`]: where a dashboard goes, which is not part of its JSON.
+//! - [`rules`]: Prometheus rule files (alerting and recording rules) and the Prometheus
+//!   Operator's `PrometheusRule`, what Prometheus stores beside the dashboards.
 //!
 //! ```
 //! use dashboard_model::{model::DashboardModel, Folder};
@@ -19,6 +21,7 @@
 pub mod model;
 pub mod options;
 pub mod read;
+pub mod rules;
 pub mod unit;
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The Spark dashboards, written in `dashboard-dsl` on metrics a real Spark exposes.
 //!
-//! Each module defines one dashboard; [`all`] is the registry `cargo xtask dashboards build`
+//! Each module defines one dashboard ([`alerts`]: the Prometheus rules that link to them); [`all`] is the registry `cargo xtask dashboards build`
 //! compiles, and [`all_with`] the same dashboards built with other [`Options`] (a fork's
 //! recipe links, for example).
 //!
@@ -25,6 +25,7 @@ macro_rules! executor_query {
     };
 }
 
+pub mod alerts;
 pub mod common;
 pub mod panels;
 pub mod spark_job_tracing;

@@ -81,15 +81,16 @@ fn run(args: &[&str], files: &[PathBuf]) -> (bool, String) {
 }
 
 /// `kubernetes-validate --strict` on `files`: (success, output). Objects of custom resources
-/// only get a warning there; [`crd_check`] checks PodMonitors and ServiceMonitors.
+/// only get a warning there; [`crd_check`] checks PodMonitors, ServiceMonitors and
+/// PrometheusRules.
 pub fn kubernetes_validate(files: &[PathBuf]) -> (bool, String) {
     run(&["-m", "kubernetes_validate", "--strict"], files)
 }
 
-/// Validates the PodMonitors and ServiceMonitors in `files` with the models generated from
-/// the prometheus-operator CRDs: (success, output, ending in `N checked, M failed`). A field
+/// Validates the PodMonitors, ServiceMonitors and PrometheusRules in `files` with the models
+/// generated from the prometheus-operator CRDs: (success, output, ending in `N checked, M failed`). A field
 /// the model does not know is silently dropped by pydantic; comparing the document with the
-/// model's own dump finds it. Fails when no monitor was found.
+/// model's own dump finds it. Fails when no such object was found.
 pub fn crd_check(files: &[PathBuf]) -> (bool, String) {
     run(&["-c", CRD_CHECK], files)
 }
@@ -97,7 +98,7 @@ pub fn crd_check(files: &[PathBuf]) -> (bool, String) {
 const CRD_CHECK: &str = r#"
 import sys, yaml
 from cloudcoil.models.prometheus_operator import v1
-MODELS = {"PodMonitor": v1.PodMonitor, "ServiceMonitor": v1.ServiceMonitor}
+MODELS = {"PodMonitor": v1.PodMonitor, "ServiceMonitor": v1.ServiceMonitor, "PrometheusRule": v1.PrometheusRule}
 def lost(a, b, at):
     if isinstance(a, dict):
         if not isinstance(b, dict):

@@ -10,6 +10,8 @@
 //!   (`practices`: datasource variables, variable refresh, editable) and for queries
 //!   (`targets`: `$__rate_interval`, counters), which a query may opt out of with a
 //!   `# lint-allow` comment (`allow`). `docs/lint.md` maps every dashboard-linter rule.
+//! - [`lint_rule_groups`] (every `alerts build`): Prometheus rule groups (`rules`), with
+//!   the same result-label analysis as the legends.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,7 +26,13 @@ mod grid;
 mod practices;
 mod queries;
 mod references;
+mod rules;
 mod targets;
+
+pub use rules::{
+    is_metric_name, lint_rule_group, lint_rule_groups, template_labels, RuleLintError,
+    RuleLintKind, DEFAULT_EVALUATION_INTERVAL, SEVERITIES,
+};
 
 /// What a lint found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,177 @@
+//! The Spark alerting rules, one [`RuleGroup`] per concern; `cargo xtask alerts build`
+//! writes each to `dist/alerts/<group>.yml`. `docs/alerts.md` is their table: what each
+//! means, its threshold and where the threshold comes from.
+//!
+//! Every expression reads series a real Spark 4.3 exposes through the metrics contract
+//! (`provisioning/prometheus/prometheus.yml`): the driver's Dropwizard registry, relabelled
+//! to `spark_<source>_<metric>` with the `application_id` of the target, and the executor
+//! summaries `metrics_executor_*{application_id, application_name, executor_id}`. Every
+//! alert links its recipe (`runbook_url`) and the Spark Job Tracing panel that shows it
+//! (`dashboard_url`, from the panel's key).
+//!
+//! ```
+//! let groups = dashboards::alerts::all();
+//! assert_eq!(groups[0].name(), "spark-outcome");
+//! ```
+
+use dashboard_dsl::alert::{AlertRule, RuleGroup, Severity};
+use dashboard_dsl::promql;
+use dashboard_dsl::query::PromQl;
+use dashboard_dsl::rules::Duration;
+
+use crate::common::Recipe;
+use crate::common::TRACING_UID as JOB_TRACING;
+use crate::spark_job_tracing::Key;
+use crate::Options;
+
+/// How often the Spark groups are evaluated: twice the contract's scrape interval (15 s),
+/// so each evaluation sees a new sample without waiting a whole minute.
+pub const INTERVAL: Duration = Duration::seconds(30);
+
+/// Every rule group with the default [`Options`]: a plain `fn() -> Vec<RuleGroup>`, as
+/// `dashboard_cli::Project::with_alerts` takes it.
+///
+/// ```
+/// assert!(!dashboards::alerts::all().is_empty());
+/// ```
+pub fn all() -> Vec<RuleGroup> {
+    all_with(&Options::default())
+}
+
+/// Every rule group with `options` (the recipes' base URL for `runbook_url`).
+///
+/// ```
+/// let o = dashboards::Options { recipes_url: "https://docs.example.com/recipes".into() };
+/// assert_eq!(dashboards::alerts::all_with(&o).len(), 1);
+/// ```
+pub fn all_with(options: &Options) -> Vec<RuleGroup> {
+    vec![outcome(options)]
+}
+
+/// An alert linked to its recipe and to a Spark Job Tracing panel, with the application
+/// picked in the link when the expression keeps its name.
+fn spark_alert(
+    alert: AlertRule,
+    recipe: Recipe,
+    panel: Key,
+    by_name: bool,
+    o: &Options,
+) -> AlertRule {
+    let alert = alert
+        .runbook_url(&recipe.url(o))
+        .dashboard_panel_on(JOB_TRACING, panel);
+    let alert = if by_name {
+        alert.dashboard_var("app", "{{ $labels.application_name }}")
+    } else {
+        alert
+    };
+    alert.dashboard_var("app_id", "{{ $labels.application_id }}")
+}
+
+/// Application and job outcome: failures the scheduler reports, executors lost, the
+/// application gone.
+fn outcome(o: &Options) -> RuleGroup {
+    RuleGroup::new("spark-outcome")
+        .interval(INTERVAL)
+        .alert(spark_alert(
+            AlertRule::new("SparkJobFailed", Severity::Warning, promql!(
+                r#"sum by (application_id) (increase(spark_appStatus_jobs_failedJobs_Count[5m])) > 0"#
+            ))
+            .summary("A job of application {{ $labels.application_id }} failed")
+            .description("{{ $value | printf \"%.0f\" }} job(s) failed in the last 5 minutes (the driver's appStatus counter). The failed stage's tasks say why: see the recipe's \"Stages fail and rerun\"."),
+            Recipe::SlowJobs,
+            Key::Completions,
+            false,
+            o,
+        ))
+        .alert(spark_alert(
+            AlertRule::new("SparkStageFailed", Severity::Warning, promql!(
+                r#"sum by (application_id) (increase(spark_appStatus_stages_failedStages_Count[5m])) > 0"#
+            ))
+            .summary("A stage of application {{ $labels.application_id }} failed")
+            .description("{{ $value | printf \"%.0f\" }} stage attempt(s) failed in the last 5 minutes. Fetch failures (a lost executor or shuffle service) rerun whole stages and double their cost."),
+            Recipe::Shuffle,
+            Key::FailedStages,
+            false,
+            o,
+        ))
+        .alert(task_failures(
+            "SparkTaskFailureRateHigh",
+            Severity::Warning,
+            promql!(
+                r#"sum by (application_id, application_name) (rate(metrics_executor_failedTasks_total{executor_id!="driver"}[5m]))
+  / sum by (application_id, application_name) (rate(metrics_executor_totalTasks_total{executor_id!="driver"}[5m]))
+  > 0.1"#
+            ),
+            "Tasks of {{ $labels.application_name }} are failing",
+            "first tier: 10 %). Spark retries them (spark.task.maxFailures), at the cost of the work lost.",
+            o,
+        ))
+        .alert(task_failures(
+            "SparkTaskFailureRateCritical",
+            Severity::Critical,
+            promql!(
+                r#"sum by (application_id, application_name) (rate(metrics_executor_failedTasks_total{executor_id!="driver"}[5m]))
+  / sum by (application_id, application_name) (rate(metrics_executor_totalTasks_total{executor_id!="driver"}[5m]))
+  > 0.5"#
+            ),
+            "Half the tasks of {{ $labels.application_name }} fail",
+            "critical tier: 50 %). A task that fails spark.task.maxFailures times fails its job.",
+            o,
+        ))
+        .alert(spark_alert(
+            // An executor seen 2 minutes ago and gone now, while its driver still reports:
+            // removed or lost. Spark's metrics carry no removal reason, so a graceful
+            // removal by dynamic allocation fires too.
+            AlertRule::new("SparkExecutorRemoved", Severity::Warning, promql!(
+                r#"max by (application_id, application_name, executor_id) (metrics_executor_totalCores{executor_id!="driver"} offset 2m)
+  unless on (application_id, executor_id) metrics_executor_totalCores
+  and on (application_id) metrics_executor_totalCores{executor_id="driver"}"#
+            ))
+            .keep_firing_for(Duration::minutes(5))
+            .summary("Executor {{ $labels.executor_id }} of {{ $labels.application_name }} is gone")
+            .description("Executor {{ $labels.executor_id }} of {{ $labels.application_name }} ({{ $labels.application_id }}) stopped reporting while the application runs: removed, lost (OOM killed, node gone) or decommissioned. Its running tasks and its shuffle output are recomputed unless a shuffle service keeps them."),
+            Recipe::OomAndSpill,
+            Key::ActiveTasksPerExecutor,
+            true,
+            o,
+        ))
+        .alert(spark_alert(
+            // The driver's own executor summary, gone: the application ended (or its
+            // driver stopped answering). Spark's metrics do not tell success from failure.
+            AlertRule::new("SparkApplicationEnded", Severity::Info, promql!(
+                r#"max by (application_id, application_name) (metrics_executor_totalCores{executor_id="driver"} offset 1m)
+  unless on (application_id) metrics_executor_totalCores{executor_id="driver"}"#
+            ))
+            .keep_firing_for(Duration::minutes(5))
+            .summary("Application {{ $labels.application_name }} ended")
+            .description("The driver of {{ $labels.application_name }} ({{ $labels.application_id }}) stopped reporting: the application completed, failed or its driver became unreachable. Its event log (spark-traces) has the outcome."),
+            Recipe::ProfilingGuide,
+            Key::JobsAndStages,
+            true,
+            o,
+        ))
+}
+
+/// A task failure share above a tier of Dr. Elephant's heuristic (the threshold is in
+/// `expr`, a literal for `promql!`), held for 5 minutes.
+fn task_failures(
+    name: &str,
+    severity: Severity,
+    expr: PromQl,
+    summary: &str,
+    tier: &str,
+    o: &Options,
+) -> AlertRule {
+    let description = format!("{{{{ $value | humanizePercentage }}}} of the tasks of {{{{ $labels.application_name }}}} ({{{{ $labels.application_id }}}}) failed over 5 minutes, for 5 minutes (Dr. Elephant's {tier}");
+    spark_alert(
+        AlertRule::new(name, severity, expr)
+            .for_(Duration::minutes(5))
+            .summary(summary)
+            .description(&description),
+        Recipe::OomAndSpill,
+        Key::FailedTasksPerExecutor,
+        true,
+        o,
+    )
+}
