@@ -2,7 +2,7 @@
 //! span pinned in `tests/ui/*.stderr`.
 //!
 //! Regenerate after an intended change with
-//! `TRYBUILD=overwrite cargo test -p dashboard-macros --test compile_fail`,
+//! `TRYBUILD=overwrite cargo test -p dashboard-macros --test integration compile_fail`,
 //! then read every changed `.stderr`.
 
 #[test]

@@ -2,14 +2,14 @@
 //! local-cluster run over TCP, the recorded REST API of a real run served on a loopback
 //! port, `/metrics` as Prometheus reads it, faults, floods and shutdown.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use support::{get, graphite_lines, value, ExporterProcess, FakeSpark};
+use test_support::eventually::{eventually, Eventually};
+
+use crate::support::{self, get, graphite_lines, value, ExporterProcess, FakeSpark};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -495,16 +495,17 @@ fn a_flood_of_new_series_is_capped_and_counted_with_bounded_memory() {
     let held: Vec<TcpStream> = (0..4)
         .map(|_| TcpStream::connect(&exporter.graphite).unwrap())
         .collect();
-    let started = Instant::now();
-    loop {
-        let _extra = TcpStream::connect(&exporter.graphite).unwrap();
-        let m = exporter.metrics();
-        if value(&m, "spark_exporter_graphite_connections_rejected_total").unwrap() >= 1.0 {
-            break;
-        }
-        assert!(started.elapsed() < WAIT, "no connection was rejected:\n{m}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    Eventually::new(WAIT)
+        .every(Duration::from_millis(50))
+        .until("a connection to be rejected", || {
+            let _extra = TcpStream::connect(&exporter.graphite).unwrap();
+            let m = exporter.metrics();
+            if value(&m, "spark_exporter_graphite_connections_rejected_total").unwrap() >= 1.0 {
+                Ok(())
+            } else {
+                Err(format!("none yet:\n{m}"))
+            }
+        });
     drop(held);
 }
 
@@ -519,16 +520,9 @@ fn sigterm_stops_it_gracefully_after_applying_what_was_read() {
     });
     let started = Instant::now();
     exporter.signal(libc::SIGTERM);
-    let status = loop {
-        if let Some(status) = exporter.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "still running 10 s after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = eventually(Duration::from_secs(10), "the exit after SIGTERM", || {
+        exporter.child.try_wait().unwrap().ok_or("still running")
+    });
     assert!(status.success(), "{status:?}: {}", exporter.stderr());
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -627,6 +621,7 @@ fn send_udp(to: &str, lines: &[&str]) {
     for (i, line) in lines.iter().enumerate() {
         socket.send_to(format!("{line}\n").as_bytes(), to).unwrap();
         if i % 50 == 49 {
+            // Pacing, not waiting: the receiver drains the buffer meanwhile.
             std::thread::sleep(Duration::from_millis(2));
         }
     }
@@ -686,6 +681,8 @@ fn graphite_udp_can_be_turned_off() {
         &["gprobe.0.executor.runTime.count 1000 1"],
     );
     // Give a datagram time to arrive, then check over TCP that the exporter is listening.
+    // A fixed wait: what is checked is that nothing arrives, and no condition says when
+    // nothing has arrived yet.
     std::thread::sleep(Duration::from_millis(300));
     exporter.send(b"gprobe.1.executor.runTime.count 2000 1\n");
     let m = exporter.wait_for("the TCP line", WAIT, |m| {

@@ -2,10 +2,10 @@
 //! Spark-shaped JSON with wrong types, nulls and missing fields decodes or errors cleanly,
 //! dates round-trip, and every recorded REST response of a real run decodes.
 
-mod support;
-
 use proptest::prelude::*;
 use serde_json::{json, Value};
+
+use crate::support;
 use spark_exporter::rest::model::{
     decode_applications, decode_environment, decode_executors, decode_jobs, decode_stages,
     decode_task_summary, format_spark_date, parse_spark_date, StageStatus,

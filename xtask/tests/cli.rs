@@ -2,8 +2,7 @@
 
 use std::fs;
 
-mod support;
-use support::{temp_dir, text, xtask};
+use crate::support::{temp_dir, text, xtask};
 
 #[test]
 fn build_writes_one_file_per_dashboard_and_check_passes() {

@@ -15,8 +15,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod support;
-use support::{temp_dir, text, workspace_root, xtask};
+use crate::support::{temp_dir, text, workspace_root, xtask, xtask_in};
 
 /// Builds into `dir` in `format`; panics with the output when it fails.
 fn build(dir: &Path, format: &str) {
@@ -240,11 +239,7 @@ fn the_configmaps_validate_against_the_kubernetes_schema() {
 fn the_default_output_directory_depends_on_the_format() {
     let cwd = temp_dir("cm-default-out");
     fs::create_dir_all(&cwd).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["dashboards", "build", "--format", "configmap"])
-        .current_dir(&cwd)
-        .output()
-        .unwrap();
+    let o = xtask_in(&cwd, &["dashboards", "build", "--format", "configmap"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(cwd
         .join("dist/configmaps/grafana-dashboard-spark-overview.yaml")

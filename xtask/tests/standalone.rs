@@ -6,10 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-// Only some of its helpers are used here.
-#[allow(dead_code)]
-mod support;
-use support::{text, workspace_root};
+use crate::support::{text, workspace_root};
 
 /// Copies `from` into `to`, leaving out build output.
 fn copy_tree(from: &Path, to: &Path) {

@@ -1,17 +1,17 @@
 //! What the integration tests of the crate share: the fixtures, a Spark REST API served
 //! from a recorded run, and the exporter binary started on free ports.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use test_support::eventually::{eventually, Eventually};
+use test_support::http::{HttpServer, Reply, Response};
 
 /// `<shared>/fixtures/spark`: `SPARK_DASHBOARDS_SHARED`, else `../shared` next to the
 /// repository.
@@ -47,16 +47,16 @@ pub fn read(path: PathBuf) -> Vec<u8> {
 /// Path → (status, body) answered instead of the recording.
 type Overrides = Arc<Mutex<BTreeMap<String, (u16, Vec<u8>)>>>;
 
-/// A fake Spark REST API on a loopback port, answering from the recorded run. Routes can
-/// be overridden (status, body) to inject faults.
+/// A fake Spark REST API on a loopback port, answering from the recorded run, JSON, one
+/// request per connection. Routes can be overridden (status, body) to inject faults.
+/// Stops when dropped.
 pub struct FakeSpark {
     pub url: String,
     pub app_id: String,
-    pub app_name: String,
+    /// Every request target (path and query, as sent), in order.
     pub requests: Arc<Mutex<Vec<String>>>,
     overrides: Overrides,
-    stop: Arc<AtomicBool>,
-    served: Arc<AtomicUsize>,
+    _server: HttpServer,
 }
 
 impl FakeSpark {
@@ -77,58 +77,35 @@ impl FakeSpark {
             .unwrap();
         let summaries: serde_json::Map<String, serde_json::Value> =
             serde_json::from_slice(&read(dir.join("taskSummary_all_stages.json"))).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let overrides: Overrides = Arc::default();
-        let stop = Arc::new(AtomicBool::new(false));
-        let served = Arc::new(AtomicUsize::new(0));
         let apps = serde_json::json!([{
             "id": app_id, "name": app_name,
             "attempts": [{"startTimeEpoch": 1795238779385u64, "endTimeEpoch": -1, "completed": false}]
         }]);
         let base = format!("/api/v1/applications/{app_id}");
-        {
-            let (requests, overrides, stop, served) = (
-                requests.clone(),
-                overrides.clone(),
-                stop.clone(),
-                served.clone(),
-            );
-            thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let Ok(mut stream) = stream else { continue };
-                    let Some(target) = read_request(&mut stream) else {
-                        continue;
-                    };
-                    served.fetch_add(1, Ordering::SeqCst);
-                    requests.lock().unwrap().push(target.clone());
-                    let path = target.split('?').next().unwrap_or("").to_string();
-                    let over = overrides.lock().unwrap().get(&path).cloned();
-                    let (status, body) = match over {
-                        Some(o) => o,
-                        None => route(&path, &base, &apps, &summaries, &dir),
-                    };
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(&body);
-                }
-            });
-        }
+        let server = {
+            let (requests, overrides) = (requests.clone(), overrides.clone());
+            HttpServer::start(move |req| {
+                requests.lock().unwrap().push(req.target.clone());
+                let over = overrides.lock().unwrap().get(&req.path).cloned();
+                let (status, body) = match over {
+                    Some(o) => o,
+                    None => route(&req.path, &base, &apps, &summaries, &dir),
+                };
+                Reply::Respond(
+                    Response::bytes(status, "application/json", body)
+                        .with_header("Connection", "close"),
+                )
+            })
+            .unwrap()
+        };
         FakeSpark {
-            url,
+            url: server.url(),
             app_id,
-            app_name,
             requests,
             overrides,
-            stop,
-            served,
+            _server: server,
         }
     }
 
@@ -139,36 +116,6 @@ impl FakeSpark {
             .unwrap()
             .insert(path.to_string(), (status, body.to_vec()));
     }
-
-    pub fn served(&self) -> usize {
-        self.served.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for FakeSpark {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
-    }
-}
-
-fn read_request(stream: &mut TcpStream) -> Option<String> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf).ok()?;
-        if n == 0 {
-            return None;
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    head.lines()
-        .next()?
-        .split_whitespace()
-        .nth(1)
-        .map(String::from)
 }
 
 fn route(
@@ -259,15 +206,14 @@ impl ExporterProcess {
             graphite,
             stderr,
         };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while get(&p.http, "/healthz").map(|(s, _)| s) != Some(200) {
-            assert!(
-                Instant::now() < deadline,
-                "the exporter did not start: {}",
-                p.stderr()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
+        eventually(
+            Duration::from_secs(10),
+            "the exporter to start",
+            || match get(&p.http, "/healthz") {
+                Some((200, _)) => Ok(()),
+                answer => Err(format!("/healthz: {answer:?}; stderr:\n{}", p.stderr())),
+            },
+        );
         p
     }
 
@@ -289,19 +235,20 @@ impl ExporterProcess {
 
     /// Waits until `/metrics` satisfies `pred`; panics with the last body.
     pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let body = self.metrics();
-            if pred(&body) {
-                return body;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; last /metrics:\n{body}\nstderr:\n{}",
-                self.stderr()
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
+        // Every attempt renders every series: 50 ms apart, not the default 20.
+        Eventually::new(timeout)
+            .every(Duration::from_millis(50))
+            .until(what, || {
+                let body = self.metrics();
+                if pred(&body) {
+                    Ok(body)
+                } else {
+                    Err(format!(
+                        "last /metrics:\n{body}\nstderr:\n{}",
+                        self.stderr()
+                    ))
+                }
+            })
     }
 
     pub fn signal(&self, sig: i32) {

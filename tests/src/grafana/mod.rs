@@ -17,15 +17,13 @@
 //! # let _ = ADMIN_TOKEN;
 //! ```
 
-pub mod http;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use http::{HttpServer, Reply, Request, Response};
+use test_support::http::{HttpServer, Reply, Request, Response};
 
 /// The token every stand-in accepts, with the Admin role.
 pub const ADMIN_TOKEN: &str = "glsa_standin_admin_0123456789abcdef";
@@ -150,6 +148,8 @@ struct State {
     faults: Vec<FaultRule>,
     log: Vec<Logged>,
     saves: usize,
+    /// Requests a `Fault::Delay` holds, counted when the fault is picked.
+    delayed: usize,
     echo_credentials: bool,
 }
 
@@ -204,6 +204,7 @@ impl StandIn {
             faults: Vec::new(),
             log: Vec::new(),
             saves: 0,
+            delayed: 0,
             echo_credentials: false,
         }));
         let s2 = state.clone();
@@ -252,6 +253,23 @@ impl StandIn {
     /// Faults not yet used up.
     pub fn pending_faults(&self) -> usize {
         self.lock().faults.iter().map(|f| f.remaining).sum()
+    }
+
+    /// Requests a [`Fault::Delay`] holds that it has not handled yet: once this and
+    /// [`pending_faults`](Self::pending_faults) are 0, every delayed write has landed (or
+    /// been refused).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use integration_tests::grafana::{Fault, StandIn};
+    /// let g = StandIn::start();
+    /// g.inject("GET", "/api/health", Fault::Delay(Duration::from_millis(10)), 1);
+    /// assert_eq!((g.pending_faults(), g.delayed()), (1, 0));
+    /// reqwest::blocking::get(format!("{}/api/health", g.url())).unwrap();
+    /// assert_eq!((g.pending_faults(), g.delayed()), (0, 0));
+    /// ```
+    pub fn delayed(&self) -> usize {
+        self.lock().delayed
     }
 
     /// Create a folder directly.
@@ -400,10 +418,16 @@ fn handle(state: &Mutex<State>, req: &Request) -> Reply {
         let rule = st.faults.iter_mut().find(|f| {
             f.remaining > 0 && f.method == req.method && req.path.starts_with(&f.path_prefix)
         });
-        rule.map(|r| {
+        let fault = rule.map(|r| {
             r.remaining -= 1;
             r.fault.clone()
-        })
+        });
+        // Under the same lock as the fault's use, so that no fault pending and none
+        // delayed means every delayed request has been handled.
+        if matches!(fault, Some(Fault::Delay(_))) {
+            st.delayed += 1;
+        }
+        fault
     };
     match fault {
         Some(Fault::Status { status, retry_after }) => {
@@ -424,8 +448,11 @@ fn handle(state: &Mutex<State>, req: &Request) -> Reply {
             Reply::Close
         }
         Some(Fault::Delay(d)) => {
+            // A slow Grafana is the fault itself: the delay is what the test injects.
             std::thread::sleep(d);
-            Reply::Respond(api(state, req))
+            let response = api(state, req);
+            state.lock().unwrap_or_else(|e| e.into_inner()).delayed -= 1;
+            Reply::Respond(response)
         }
         Some(Fault::ConcurrentEdit) => {
             if let Some(uid) = serde_json::from_slice::<Value>(&req.body)

@@ -35,16 +35,18 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tempfile::TempDir;
+use test_support::eventually::Eventually;
+use test_support::http::{HttpServer, Reply, Response};
 
 use super::process::{
     claim_dir, describe_exit, log_tail, spawn_tied, stop_process, sweep_stale_dirs,
@@ -235,46 +237,48 @@ impl Exporter {
 
     /// Reads the addresses from the first log line, then waits for `/healthz`.
     fn wait_ready(&mut self) -> Result<(), HarnessError> {
-        let started = Instant::now();
         let timeout = Duration::from_secs(20);
         let client = http_client(Duration::from_secs(2))?;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(HarnessError::ProcessExited {
-                    what: "spark-exporter".into(),
-                    status: describe_exit(status),
-                    log: self.log.clone(),
-                    log_tail: log_tail(&self.log, 15),
-                    hint: String::new(),
-                });
-            }
-            if self.http_address.is_empty() {
-                if let Some((graphite, http)) = parse_start_line(&self.log_text()) {
-                    self.graphite_address = graphite;
-                    self.http_address = http;
+        // An exit ends the wait at once (inside Ok); only "not serving yet" is retried.
+        let outcome = Eventually::new(timeout)
+            .every(Duration::from_millis(50))
+            .poll(|| {
+                if let Ok(Some(status)) = self.child.try_wait() {
+                    return Ok(Err(HarnessError::ProcessExited {
+                        what: "spark-exporter".into(),
+                        status: describe_exit(status),
+                        log: self.log.clone(),
+                        log_tail: log_tail(&self.log, 15),
+                        hint: String::new(),
+                    }));
                 }
-            }
-            if !self.http_address.is_empty()
-                && matches!(
-                    http_get(&client, &format!("http://{}/healthz", self.http_address)),
-                    Ok((200, _))
-                )
-            {
-                return Ok(());
-            }
-            if started.elapsed() > timeout {
-                return Err(HarnessError::Timeout {
-                    what: "spark-exporter to serve /healthz".into(),
-                    waited: timeout,
-                    details: format!(
-                        "last lines of {}:\n{}",
-                        self.log.display(),
-                        log_tail(&self.log, 15)
-                    ),
-                });
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
+                if self.http_address.is_empty() {
+                    if let Some((graphite, http)) = parse_start_line(&self.log_text()) {
+                        self.graphite_address = graphite;
+                        self.http_address = http;
+                    }
+                }
+                if !self.http_address.is_empty()
+                    && matches!(
+                        http_get(&client, &format!("http://{}/healthz", self.http_address)),
+                        Ok((200, _))
+                    )
+                {
+                    return Ok(Ok(()));
+                }
+                Err(())
+            });
+        outcome.unwrap_or_else(|_| {
+            Err(HarnessError::Timeout {
+                what: "spark-exporter to serve /healthz".into(),
+                waited: timeout,
+                details: format!(
+                    "last lines of {}:\n{}",
+                    self.log.display(),
+                    log_tail(&self.log, 15)
+                ),
+            })
+        })
     }
 
     /// The GraphiteSink lines of `provisioning/spark-exporter/spark-exporter.conf`,
@@ -465,6 +469,8 @@ impl GraphiteReplay {
                     let _ = conn.write_all(report);
                 }
                 i += 1;
+                // The pace is the point: a GraphiteSink reports once a period, and counters
+                // must grow between scrapes. Nothing to wait for.
                 thread::sleep(pace);
             }
         });
@@ -487,14 +493,14 @@ impl Drop for GraphiteReplay {
 /// The REST API of a recorded run (`fixtures/spark/<run>/rest/`) on a free loopback port:
 /// `/api/v1/applications` (the run, still running), and below it `environment`,
 /// `executors`, `stages`, `stages/<id>/<attempt>/taskSummary` and `jobs`; anything else is
-/// a 404, as Spark answers for a stage without finished tasks.
+/// a 404, as Spark answers for a stage without finished tasks. Every answer closes its
+/// connection, as Spark's UI does.
 pub struct RestReplay {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
     /// The recorded application id.
     pub app_id: String,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _server: HttpServer,
 }
 
 impl RestReplay {
@@ -559,84 +565,20 @@ impl RestReplay {
                 );
             }
         }
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .map_err(|e| HarnessError::io("binding the REST replay to 127.0.0.1:0", e))?;
-        let address = listener
-            .local_addr()
-            .map_err(|e| HarnessError::io("reading the REST replay's address", e))?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let s = stop.clone();
-        let thread = thread::Builder::new()
-            .name(format!("rest-replay-{address}"))
-            .spawn(move || {
-                for stream in listener.incoming() {
-                    if s.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    if let Ok(stream) = stream {
-                        let _ = answer(stream, &routes);
-                    }
-                }
-            })
-            .map_err(|e| HarnessError::io("spawning the REST replay thread", e))?;
+        let server = HttpServer::start(move |req| {
+            let response = match routes.get(&req.path) {
+                Some(body) => Response::bytes(200, "application/json", body.clone()),
+                None => Response::json(404, &serde_json::json!({"message": "not found"})),
+            };
+            Reply::Respond(response.with_header("Connection", "close"))
+        })
+        .map_err(|e| HarnessError::io("starting the REST replay on 127.0.0.1:0", e))?;
         Ok(RestReplay {
-            url: format!("http://{address}"),
+            url: server.url(),
             app_id,
-            stop,
-            thread: Some(thread),
+            _server: server,
         })
     }
-}
-
-impl Drop for RestReplay {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(
-            &self
-                .url
-                .trim_start_matches("http://")
-                .parse()
-                .expect("an address"),
-            Duration::from_secs(1),
-        );
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn answer(mut stream: TcpStream, routes: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
-    use std::io::Read;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf)?;
-        if n == 0 || head.len() > 64 * 1024 {
-            return Ok(());
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    let target = head
-        .lines()
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("");
-    let path = target.split('?').next().unwrap_or("");
-    let (status, body): (&str, &[u8]) = match routes.get(path) {
-        Some(body) => ("200 OK", body),
-        None => ("404 Not Found", br#"{"message":"not found"}"#),
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(body)?;
-    stream.flush()
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::sync::{mpsc, Mutex, OnceLock};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use test_support::eventually::Eventually;
 
 use super::HarnessError;
 
@@ -169,17 +171,18 @@ pub(crate) fn stop_group(child: &mut Child, grace: Duration) -> BTreeSet<u32> {
 }
 
 fn wait_group_gone(child: &mut Child, pgid: u32, limit: Duration) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        let leader_done = !matches!(child.try_wait(), Ok(None));
-        if leader_done && process_group_members(pgid).is_empty() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
+    // Every attempt lists /proc: not more often than every 50 ms.
+    Eventually::new(limit)
+        .every(Duration::from_millis(50))
+        .poll(|| {
+            let leader_done = !matches!(child.try_wait(), Ok(None));
+            if leader_done && process_group_members(pgid).is_empty() {
+                Ok(())
+            } else {
+                Err(())
+            }
+        })
+        .is_ok()
 }
 
 /// Stops one process: SIGTERM, up to `grace`, then SIGKILL. Always reaps it.
@@ -188,12 +191,14 @@ pub(crate) fn stop_process(child: &mut Child, grace: Duration) {
         return;
     }
     signal_process(child.id(), libc::SIGTERM);
-    let deadline = Instant::now() + grace;
-    while Instant::now() < deadline {
-        if !matches!(child.try_wait(), Ok(None)) {
-            return;
-        }
-        thread::sleep(Duration::from_millis(25));
+    let exited = Eventually::new(grace)
+        .every(Duration::from_millis(25))
+        .poll(|| match child.try_wait() {
+            Ok(None) => Err(()),
+            _ => Ok(()),
+        });
+    if exited.is_ok() {
+        return;
     }
     let _ = child.kill();
     let _ = child.wait();

@@ -2,13 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+
+use test_support::http::{HttpServer, Reply, Request, Response};
 
 use super::{spark_fixtures_dir, HarnessError, Target};
 
@@ -27,15 +25,15 @@ pub const EXECUTORS_PATH: &str = "/metrics/executors/prometheus";
 /// - anything else is a 404.
 ///
 /// Each endpoint advances on its own, one snapshot per request, so counters increase
-/// over the first scrapes and `rate()` has data. Dropping it stops the server thread.
+/// over the first scrapes and `rate()` has data. Every answer closes its connection, as
+/// Spark's UI does. Dropping it stops the server.
 pub struct Replay {
     /// `127.0.0.1:<port>`.
     pub address: String,
     /// The recorded `application_id` (`<run>/app_id.txt`).
     pub app_id: String,
-    stop: Arc<AtomicBool>,
     requests: Arc<AtomicUsize>,
-    thread: Option<JoinHandle<()>>,
+    _server: HttpServer,
 }
 
 struct Endpoint {
@@ -82,28 +80,18 @@ impl Replay {
         routes.insert(DRIVER_PATH, load_snapshots(&exposition, "driver")?);
         routes.insert(EXECUTORS_PATH, load_snapshots(&exposition, "executors")?);
 
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .map_err(|e| HarnessError::io("binding the replay server to 127.0.0.1:0", e))?;
-        let address = listener
-            .local_addr()
-            .map_err(|e| HarnessError::io("reading the replay server's address", e))?
-            .to_string();
-        let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(AtomicUsize::new(0));
-        let thread = {
-            let stop = stop.clone();
-            let requests = requests.clone();
-            thread::Builder::new()
-                .name(format!("replay-{address}"))
-                .spawn(move || serve(listener, routes, stop, requests))
-                .map_err(|e| HarnessError::io("spawning the replay server thread", e))?
-        };
+        let counted = requests.clone();
+        let server = HttpServer::start(move |req| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            Reply::Respond(answer(req, &routes).with_header("Connection", "close"))
+        })
+        .map_err(|e| HarnessError::io("starting the replay server on 127.0.0.1:0", e))?;
         Ok(Replay {
-            address,
+            address: server.addr().to_string(),
             app_id,
-            stop,
             requests,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -116,20 +104,6 @@ impl Replay {
     /// How many requests it has answered (any path).
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for Replay {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept().
-        let _ = TcpStream::connect_timeout(
-            &self.address.parse().expect("a socket address"),
-            Duration::from_secs(1),
-        );
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -178,70 +152,17 @@ fn load_snapshots(dir: &Path, prefix: &str) -> Result<Endpoint, HarnessError> {
     })
 }
 
-fn serve(
-    listener: TcpListener,
-    routes: BTreeMap<&'static str, Endpoint>,
-    stop: Arc<AtomicBool>,
-    requests: Arc<AtomicUsize>,
-) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
+/// What a Spark driver's UI answers to `req`.
+fn answer(req: &Request, routes: &BTreeMap<&'static str, Endpoint>) -> Response {
+    match (req.method.as_str(), routes.get(req.path.as_str())) {
+        ("GET", Some(endpoint)) => Response::bytes(
+            200,
+            "text/plain; version=0.0.4",
+            endpoint.next_body().to_vec(),
+        ),
+        ("GET", None) if req.path == "/metrics/prometheus" => {
+            Response::text(301, "", "").with_header("Location", DRIVER_PATH)
         }
-        if let Ok(stream) = stream {
-            // One request per connection; errors only affect that client.
-            let _ = answer(stream, &routes, &requests);
-        }
+        _ => Response::text(404, "text/plain", "not found\n"),
     }
-}
-
-fn answer(
-    mut stream: TcpStream,
-    routes: &BTreeMap<&'static str, Endpoint>,
-    requests: &AtomicUsize,
-) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf)?;
-        if n == 0 {
-            return Ok(());
-        }
-        head.extend_from_slice(&buf[..n]);
-        if head.len() > 64 * 1024 {
-            break;
-        }
-    }
-    requests.fetch_add(1, Ordering::SeqCst);
-    let head = String::from_utf8_lossy(&head);
-    let mut parts = head.lines().next().unwrap_or("").split_whitespace();
-    let method = parts.next().unwrap_or("");
-    let target = parts.next().unwrap_or("");
-    let path = target.split('?').next().unwrap_or("");
-    let (status, extra, body): (&str, String, &[u8]) = match (method, routes.get(path)) {
-        ("GET", Some(endpoint)) => (
-            "200 OK",
-            "Content-Type: text/plain; version=0.0.4\r\n".into(),
-            endpoint.next_body(),
-        ),
-        ("GET", None) if path == "/metrics/prometheus" => (
-            "301 Moved Permanently",
-            format!("Location: {DRIVER_PATH}\r\n"),
-            b"",
-        ),
-        _ => (
-            "404 Not Found",
-            "Content-Type: text/plain\r\n".into(),
-            b"not found\n",
-        ),
-    };
-    let header = format!(
-        "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(header.as_bytes())?;
-    stream.write_all(body)?;
-    stream.flush()
 }

@@ -6,7 +6,6 @@
 //! are checked against each other, which catches a wrong unit (ms vs ns) at once.
 
 use std::collections::BTreeMap;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use dashboard_validate::{validate, Options, Status};
@@ -14,6 +13,7 @@ use integration_tests::harness::{
     Exporter, ExporterOptions, HarnessError, Prometheus, SparkOptions, SparkRun,
 };
 use serde_json::Value;
+use test_support::eventually::Eventually;
 
 type Labels = BTreeMap<String, String>;
 
@@ -154,29 +154,38 @@ fn a_real_spark_feeds_the_exporter_and_every_exporter_panel_has_data() -> Result
     // source, Graphite, with Spark's ms and ns) and the stages' totals (the other, REST)
     // describe the same tasks.
     let started = Instant::now();
-    while !spark.log().contains("PROBE workload done") {
-        assert!(
-            started.elapsed() < wait,
-            "the workload did not finish:\n{}",
-            spark.log()
-        );
-        thread::sleep(Duration::from_secs(1));
-    }
+    Eventually::new(wait)
+        .every(Duration::from_secs(1))
+        .until("the workload to finish", || {
+            let log = spark.log();
+            if log.contains("PROBE workload done") {
+                Ok(())
+            } else {
+                Err(format!("Spark's output so far:\n{log}"))
+            }
+        });
+    // Settled means two reads 5 s apart agree: the interval is what "settled" is measured
+    // over, so it stays at 5 s.
     let mut last = String::new();
-    let text = loop {
-        thread::sleep(Duration::from_secs(5));
-        let text = exporter.metrics()?;
-        let key = format!(
-            "{} {}",
-            sum_where(&text, "spark_executor_run_seconds_total", |_| true),
-            sum_where(&text, "spark_stage_run_seconds_total", |_| true)
-        );
-        if key == last {
-            break text;
-        }
-        assert!(started.elapsed() < wait, "the counters do not settle");
-        last = key;
-    };
+    let text = Eventually::new(wait.saturating_sub(started.elapsed()))
+        .every(Duration::from_secs(5))
+        .until("the counters to settle", || {
+            let text = match exporter.metrics() {
+                Ok(text) => text,
+                Err(e) => return Ok(Err(e)),
+            };
+            let key = format!(
+                "{} {}",
+                sum_where(&text, "spark_executor_run_seconds_total", |_| true),
+                sum_where(&text, "spark_stage_run_seconds_total", |_| true)
+            );
+            if key == last {
+                return Ok(Ok(text));
+            }
+            let moved = format!("run seconds (Graphite, REST) moved from {last:?} to {key:?}");
+            last = key;
+            Err(moved)
+        })?;
     let app = |l: &Labels| l.get("application_id") == Some(&spark.app_id);
     // Time is always spent; shuffle and spill only if the loaded machine got through an
     // iteration of the workload's joins before its time was up.

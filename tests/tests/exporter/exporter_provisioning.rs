@@ -5,13 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use integration_tests::harness::{exporter_bin, workspace_root};
 use integration_tests::manifests::{crd_check, documents, kubernetes_validate, one_of_kind};
 use serde_json::Value;
+use test_support::eventually::eventually;
 
 fn dir() -> PathBuf {
     workspace_root().join("provisioning/spark-exporter")
@@ -242,22 +245,43 @@ fn the_deployments_flags_and_environment_start_the_real_binary() {
         );
     }
     let mut child = command.spawn().unwrap();
-    // Running means the flags and variables parsed (a mistake exits 2 at once); the History
-    // Server is not reachable here, which the exporter reports and survives.
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(2) {
-        if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-            panic!("the exporter exited with {status}: {err}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let reader = {
+        let (mut pipe, stderr) = (child.stderr.take().unwrap(), stderr.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                let text = String::from_utf8_lossy(&buf[..n]);
+                stderr.lock().unwrap().push_str(&text);
+            }
+        })
+    };
+    // The flags and variables parsed (a mistake exits 2 at once), and the History Server,
+    // not reachable here, was polled, reported, and survived.
+    eventually(
+        Duration::from_secs(30),
+        "the exporter to report the unreachable History Server",
+        || {
+            let err = stderr.lock().unwrap().clone();
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the exporter exited with {status}: {err}");
+            }
+            if err.contains("REST http://spark-history-server.spark.svc.cluster.local:18080: ") {
+                Ok(())
+            } else {
+                Err(format!("stderr so far: {err:?}"))
+            }
+        },
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "exited after the report"
+    );
     // SAFETY: plain syscall on our child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    reader.join().unwrap();
+    let err = stderr.lock().unwrap().clone();
     assert!(status.success(), "{status}: {err}");
     assert!(
         err.contains("REST targets: http://spark-history-server.spark.svc.cluster.local:18080"),

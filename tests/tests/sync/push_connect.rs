@@ -7,10 +7,10 @@ use std::net::TcpListener;
 
 use dashboard_sync::push::Outcome;
 use dashboard_sync::{ApiError, Credentials, GrafanaClient, PushError, PushOptions, Secret};
-use integration_tests::grafana::http::{HttpServer, Reply, Response};
 use integration_tests::grafana::{Fault, Role, StandIn, ADMIN_TOKEN};
 use push_support::*;
 use serde_json::json;
+use test_support::http::{HttpServer, Reply, Response};
 
 fn token(t: &str) -> Credentials {
     Credentials::Token(Secret::new(t))

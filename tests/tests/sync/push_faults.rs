@@ -10,6 +10,7 @@ use dashboard_sync::push::Outcome;
 use dashboard_sync::PushOptions;
 use integration_tests::grafana::{Fault, StandIn};
 use push_support::*;
+use test_support::eventually::eventually;
 
 fn status(status: u16) -> Fault {
     Fault::Status {
@@ -196,7 +197,14 @@ fn a_slow_write_that_lands_late_is_not_written_twice() {
         "{}",
         text(&r)
     );
-    std::thread::sleep(Duration::from_millis(1200));
+    eventually(
+        Duration::from_secs(10),
+        "the late write to land",
+        || match (g.pending_faults(), g.delayed()) {
+            (0, 0) => Ok(()),
+            (pending, delayed) => Err(format!("{pending} faults pending, {delayed} delayed")),
+        },
+    );
     // The late one carried the old version and was refused: still one new version.
     let d = g.dashboard("d-000").unwrap();
     assert_eq!(d.version, 2);

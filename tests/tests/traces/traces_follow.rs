@@ -17,6 +17,7 @@ use spark_traces::config::{Layer, Protocol};
 use spark_traces::receiver::Receiver;
 use spark_traces::run::{run, Sink};
 use spark_traces::testing;
+use test_support::eventually::eventually;
 use traces_support::*;
 
 fn text(lines: &[String]) -> String {
@@ -78,6 +79,8 @@ fn a_growing_single_file_is_followed_until_the_application_ends() {
                     assert!(r.spans().iter().all(|s| s.name != "spark.application"));
                 }
                 append(&growing, text(c).as_bytes());
+                // Paces the writer like a running application, so that the follower sees
+                // the log grow over several polls; there is no condition to wait for.
                 thread::sleep(Duration::from_millis(60));
             }
             // Spark renames the file when the application ends.
@@ -125,6 +128,7 @@ fn a_growing_rolling_zstd_directory_is_followed_across_files() {
                 let z = testing::zstd(text(part).as_bytes());
                 for c in z.chunks(7000) {
                     append(&file, c);
+                    // Paces the writer so that the follower reads frames cut mid-block.
                     thread::sleep(Duration::from_millis(25));
                 }
                 if n == 0 {
@@ -321,15 +325,20 @@ fn a_directory_of_logs_is_watched_for_new_applications() {
     )
     .unwrap();
     fs::rename(&growing, events.join("app-2.lz4")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline
-        && !r
-            .spans()
+    eventually(Duration::from_secs(30), "app-2's application span", || {
+        let spans = r.spans();
+        if spans
             .iter()
             .any(|s| s.name == "spark.application" && s.resource["spark.app.id"] == "app-2")
-    {
-        thread::sleep(Duration::from_millis(20));
-    }
+        {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} spans, none of app-2's application",
+                spans.len()
+            ))
+        }
+    });
     stop.store(true, Ordering::Relaxed);
     let summary = follower.join().unwrap().unwrap();
     assert_eq!(summary.logs, 2);

@@ -3,7 +3,6 @@
 //! spark-exporter panels get a real `spark-exporter` fed by the recorded GraphiteSink lines
 //! and the recorded REST API.
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::thread;
 use std::time::Duration;
@@ -14,6 +13,7 @@ use integration_tests::harness::{
     Replay, RestReplay,
 };
 use serde_json::{json, Value};
+use test_support::http::{HttpServer, Reply, Response};
 
 const RUN: &str = "spark-4.3.0_local-cluster";
 
@@ -229,22 +229,14 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
 }
 
 /// A server on a loopback port that answers every request with `response`, optionally
-/// after a delay. Returns its URL; the thread ends with the test process.
-fn fake_server(response: &'static str, delay: Duration) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            thread::spawn(move || {
-                let mut stream = stream;
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf);
-                thread::sleep(delay);
-                let _ = stream.write_all(response.as_bytes());
-            });
-        }
-    });
-    url
+/// after a delay, and closes the connection. Stops when dropped.
+fn fake_server(response: Response, delay: Duration) -> HttpServer {
+    HttpServer::start(move |_| {
+        // A Prometheus that is slow on purpose: the delay is the behaviour under test.
+        thread::sleep(delay);
+        Reply::Respond(response.clone().with_header("Connection", "close"))
+    })
+    .unwrap()
 }
 
 fn every_query_fails_with(url: &str, needle: &str) {
@@ -270,33 +262,30 @@ fn unreachable_prometheus_is_named_per_query() {
 
 #[test]
 fn prometheus_answering_503_is_named_per_query() {
-    let url = fake_server(
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nConnection: close\r\n\r\nService Unavailable",
+    let server = fake_server(
+        Response::text(503, "text/plain", "Service Unavailable"),
         Duration::ZERO,
     );
-    every_query_fails_with(&url, "answered HTTP 503: Service Unavailable");
+    every_query_fails_with(&server.url(), "answered HTTP 503: Service Unavailable");
 }
 
 #[test]
 fn something_that_is_not_prometheus_is_named_per_query() {
-    let url = fake_server(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\nConnection: close\r\n\r\n<html>Grafana login</html>\n",
+    let server = fake_server(
+        Response::text(200, "text/html", "<html>Grafana login</html>\n"),
         Duration::ZERO,
     );
     every_query_fails_with(
-        &url,
+        &server.url(),
         "does not answer like Prometheus (content-type text/html",
     );
 }
 
 #[test]
 fn slow_prometheus_times_out_instead_of_hanging() {
-    let url = fake_server(
-        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-        Duration::from_secs(30),
-    );
+    let server = fake_server(Response::text(200, "", ""), Duration::from_secs(30));
     let started = std::time::Instant::now();
-    every_query_fails_with(&url, "did not answer within 3s");
+    every_query_fails_with(&server.url(), "did not answer within 3s");
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "{:?}",

@@ -6,10 +6,19 @@ use std::process::{Command, Output};
 
 /// Runs `xtask` with `args` and waits for it.
 pub fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
+    run(Command::new(env!("CARGO_BIN_EXE_xtask")).args(args))
+}
+
+/// Runs `xtask` with `args` in `dir` (for what depends on the working directory, such as
+/// the default output directory) and waits for it.
+pub fn xtask_in(dir: &Path, args: &[&str]) -> Output {
+    run(Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
-        .output()
-        .expect("xtask runs")
+        .current_dir(dir))
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("xtask runs")
 }
 
 /// What the run printed, stdout then stderr.
@@ -29,7 +38,6 @@ pub fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// The workspace's root directory.
-#[allow(dead_code)] // not every test binary needs it
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -2,6 +2,9 @@
 //!
 //! Small on purpose (no async runtime, no framework), and able to do what a framework
 //! would not let a test do: close a connection without answering.
+//!
+//! Connections are kept alive unless the request or the response says `Connection: close`;
+//! a stand-in that must close after every answer (as Spark's UI does) adds that header.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -11,10 +14,27 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// A parsed request.
+///
+/// ```
+/// use test_support::http::Request;
+/// let req = Request {
+///     method: "GET".into(),
+///     target: "/api/search?tag=a&tag=b%20c".into(),
+///     path: "/api/search".into(),
+///     query: vec![("tag".into(), "a".into()), ("tag".into(), "b c".into())],
+///     headers: vec![("authorization".into(), "Bearer t".into())],
+///     body: Vec::new(),
+/// };
+/// assert_eq!(req.header("Authorization"), Some("Bearer t"));
+/// assert_eq!(req.param("tag"), Some("a"));
+/// assert_eq!(req.params("tag"), ["a", "b c"]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Request {
     /// `GET`, `POST`…
     pub method: String,
+    /// The request target as sent: the path and the query, not decoded.
+    pub target: String,
     /// The path, percent-decoded, without the query.
     pub path: String,
     /// Query parameters in order, decoded; repeated keys repeat.
@@ -26,7 +46,7 @@ pub struct Request {
 }
 
 impl Request {
-    /// The first header of that (case-insensitive) name.
+    /// The first header of that (case-insensitive) name; see [`Request`] for an example.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers
@@ -35,7 +55,7 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The first query parameter of that name.
+    /// The first query parameter of that name; see [`Request`] for an example.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
@@ -43,7 +63,7 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Every value of a repeated query parameter.
+    /// Every value of a repeated query parameter; see [`Request`] for an example.
     pub fn params(&self, name: &str) -> Vec<&str> {
         self.query
             .iter()
@@ -54,6 +74,13 @@ impl Request {
 }
 
 /// A response. Always sent with `Content-Length`.
+///
+/// ```
+/// use test_support::http::Response;
+/// let r = Response::text(301, "", "").with_header("Location", "/metrics/prometheus/");
+/// assert_eq!(r.headers, [("Location".to_string(), "/metrics/prometheus/".to_string())]);
+/// assert!(r.content_type.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     /// The status code.
@@ -62,12 +89,19 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
-    /// The `Content-Type`.
+    /// The `Content-Type`; empty sends none.
     pub content_type: String,
 }
 
 impl Response {
     /// A JSON response.
+    ///
+    /// ```
+    /// use test_support::http::Response;
+    /// let r = Response::json(404, &serde_json::json!({"message": "not found"}));
+    /// assert_eq!(r.content_type, "application/json");
+    /// assert_eq!(r.body, br#"{"message":"not found"}"#);
+    /// ```
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
         Response {
             status,
@@ -78,16 +112,40 @@ impl Response {
     }
 
     /// A response of any type.
+    ///
+    /// ```
+    /// use test_support::http::Response;
+    /// let r = Response::text(503, "text/plain", "Service Unavailable");
+    /// assert_eq!((r.status, r.body.as_slice()), (503, &b"Service Unavailable"[..]));
+    /// ```
     pub fn text(status: u16, content_type: &str, body: &str) -> Self {
+        Self::bytes(status, content_type, body.as_bytes().to_vec())
+    }
+
+    /// A response of any type, with a body that need not be text (a file served as is).
+    ///
+    /// ```
+    /// use test_support::http::Response;
+    /// let r = Response::bytes(200, "application/octet-stream", vec![0, 159, 146, 150]);
+    /// assert_eq!(r.body.len(), 4);
+    /// ```
+    pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
         Response {
             status,
             headers: Vec::new(),
-            body: body.as_bytes().to_vec(),
+            body,
             content_type: content_type.into(),
         }
     }
 
-    /// With one more header.
+    /// With one more header. `Connection: close` also closes the connection once the
+    /// response is sent.
+    ///
+    /// ```
+    /// use test_support::http::Response;
+    /// let r = Response::text(200, "text/plain", "ok").with_header("Connection", "close");
+    /// assert_eq!(r.headers.len(), 1);
+    /// ```
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -95,6 +153,16 @@ impl Response {
 }
 
 /// What the handler wants done.
+///
+/// ```
+/// use test_support::http::{Reply, Response};
+/// // A proxy that crashes on writes and answers reads.
+/// let reply = |method: &str| match method {
+///     "POST" => Reply::Close,
+///     _ => Reply::Respond(Response::text(200, "text/plain", "ok")),
+/// };
+/// assert_eq!(reply("POST"), Reply::Close);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     /// Send this.
@@ -105,7 +173,23 @@ pub enum Reply {
 
 type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
-/// The server; stops accepting when dropped.
+/// The server; stops accepting when dropped. Connections already open are served until
+/// their client closes them (or 10 s of silence).
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use test_support::http::{HttpServer, Reply, Response};
+/// let s = HttpServer::start(|req| {
+///     Reply::Respond(Response::text(200, "text/plain", &req.target).with_header("Connection", "close"))
+/// })
+/// .unwrap();
+/// let mut conn = std::net::TcpStream::connect(s.addr()).unwrap();
+/// conn.write_all(b"GET /a%20b?x=1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+/// let mut answer = String::new();
+/// conn.read_to_string(&mut answer).unwrap(); // ends: the response said Connection: close
+/// assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+/// assert!(answer.ends_with("\r\n\r\n/a%20b?x=1"), "{answer}");
+/// ```
 pub struct HttpServer {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
@@ -116,7 +200,7 @@ impl HttpServer {
     /// Listens on `127.0.0.1:0` and serves every connection with `handler`.
     ///
     /// ```
-    /// use integration_tests::grafana::http::{HttpServer, Reply, Response};
+    /// use test_support::http::{HttpServer, Reply, Response};
     /// let s = HttpServer::start(|_| Reply::Respond(Response::text(200, "text/plain", "hi"))).unwrap();
     /// assert!(s.url().starts_with("http://127.0.0.1:"));
     /// ```
@@ -149,11 +233,23 @@ impl HttpServer {
     }
 
     /// The bound address.
+    ///
+    /// ```
+    /// use test_support::http::{HttpServer, Reply};
+    /// let s = HttpServer::start(|_| Reply::Close).unwrap();
+    /// assert!(s.addr().ip().is_loopback());
+    /// ```
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// `http://127.0.0.1:<port>`.
+    ///
+    /// ```
+    /// use test_support::http::{HttpServer, Reply};
+    /// let s = HttpServer::start(|_| Reply::Close).unwrap();
+    /// assert_eq!(s.url(), format!("http://{}", s.addr()));
+    /// ```
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -200,6 +296,7 @@ fn serve(conn: TcpStream, handler: &Handler, stop: &AtomicBool) {
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         match handler(&req) {
             Reply::Respond(resp) => {
+                let close = close || says_close(&resp.headers);
                 if write_response(&mut writer, &resp, close).is_err() || close {
                     break;
                 }
@@ -268,6 +365,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     Ok(Some(Request {
         method: method.to_string(),
+        target: target.to_string(),
         path: decode(path, false),
         query: query
             .split('&')
@@ -318,6 +416,7 @@ fn decode(s: &str, plus_is_space: bool) -> String {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -334,18 +433,23 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// Whether the handler's headers already end the connection.
+fn says_close(headers: &[(String, String)]) -> bool {
+    headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"))
+}
+
 fn write_response(w: &mut TcpStream, r: &Response, close: bool) -> io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
-        r.status,
-        reason(r.status),
-        r.content_type,
-        r.body.len()
-    );
+    let mut head = format!("HTTP/1.1 {} {}\r\n", r.status, reason(r.status));
+    if !r.content_type.is_empty() {
+        head.push_str(&format!("Content-Type: {}\r\n", r.content_type));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n", r.body.len()));
     for (k, v) in &r.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    if close {
+    if close && !says_close(&r.headers) {
         head.push_str("Connection: close\r\n");
     }
     head.push_str("\r\n");
@@ -357,7 +461,62 @@ fn write_response(w: &mut TcpStream, r: &Response, close: bool) -> io::Result<()
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::*;
+
+    /// Sends `raw` on a fresh connection and reads until the server closes it.
+    fn exchange(server: &HttpServer, raw: &[u8]) -> String {
+        let mut conn = TcpStream::connect(server.addr()).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        conn.write_all(raw).unwrap();
+        let mut out = String::new();
+        conn.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn an_empty_content_type_sends_none_and_connection_close_closes() {
+        let s = HttpServer::start(|_| {
+            Reply::Respond(
+                Response::text(301, "", "")
+                    .with_header("Location", "/x/")
+                    .with_header("Connection", "close"),
+            )
+        })
+        .unwrap();
+        let answer = exchange(&s, b"GET /x HTTP/1.1\r\n\r\n");
+        assert_eq!(
+            answer,
+            "HTTP/1.1 301 Moved Permanently\r\nContent-Length: 0\r\nLocation: /x/\r\nConnection: close\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn a_request_asking_to_close_gets_one_connection_close_header() {
+        let s = HttpServer::start(|_| {
+            Reply::Respond(
+                Response::text(200, "text/plain", "ok").with_header("Connection", "close"),
+            )
+        })
+        .unwrap();
+        let answer = exchange(&s, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assert_eq!(answer.matches("Connection: close").count(), 1, "{answer}");
+    }
+
+    #[test]
+    fn a_malformed_request_gets_400_and_the_handler_is_not_called() {
+        let s = HttpServer::start(|_| panic!("called")).unwrap();
+        let answer = exchange(&s, b"nonsense\r\n\r\n");
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{answer}"
+        );
+    }
+
+    #[test]
+    fn close_answers_nothing() {
+        let s = HttpServer::start(|_| Reply::Close).unwrap();
+        assert_eq!(exchange(&s, b"GET / HTTP/1.1\r\n\r\n"), "");
+    }
 
     #[test]
     fn decoding() {
