@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tempfile::TempDir;
+use test_support::eventually::Eventually;
 
 use super::process::{
     claim_dir, describe_exit, free_port, log_tail, spawn_tied, stop_process, sweep_stale_dirs,
@@ -164,37 +164,38 @@ impl Prometheus {
     }
 
     fn wait_ready(&mut self) -> Result<(), HarnessError> {
-        let started = Instant::now();
         let ready_url = format!("{}/-/ready", self.url);
-        let mut last;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(HarnessError::ProcessExited {
-                    what: format!("Prometheus ({})", self.url),
-                    status: describe_exit(status),
-                    log: self.log.clone(),
-                    log_tail: log_tail(&self.log, 15),
-                    hint: String::new(),
-                });
-            }
-            match self.client.get(&ready_url).send() {
-                Ok(r) if r.status().is_success() => return Ok(()),
-                Ok(r) => last = format!("HTTP {}", r.status()),
-                Err(e) => last = super::error_chain(&e),
-            }
-            if started.elapsed() >= READY_TIMEOUT {
-                return Err(HarnessError::Timeout {
-                    what: format!("Prometheus to answer {ready_url}"),
-                    waited: READY_TIMEOUT,
-                    details: format!(
-                        "last answer: {last}\nlast lines of {}:\n{}",
-                        self.log.display(),
-                        log_tail(&self.log, 15)
-                    ),
-                });
-            }
-            thread::sleep(Duration::from_millis(100));
-        }
+        // Ok(Err) ends the wait at once: no waiting brings back a Prometheus that exited.
+        let ready = Eventually::new(READY_TIMEOUT)
+            .every(Duration::from_millis(100))
+            .poll(|| {
+                if let Ok(Some(status)) = self.child.try_wait() {
+                    return Ok(Err(HarnessError::ProcessExited {
+                        what: format!("Prometheus ({})", self.url),
+                        status: describe_exit(status),
+                        log: self.log.clone(),
+                        log_tail: log_tail(&self.log, 15),
+                        hint: String::new(),
+                    }));
+                }
+                match self.client.get(&ready_url).send() {
+                    Ok(r) if r.status().is_success() => Ok(Ok(())),
+                    Ok(r) => Err(format!("HTTP {}", r.status())),
+                    Err(e) => Err(super::error_chain(&e)),
+                }
+            });
+        ready.unwrap_or_else(|timed_out| {
+            Err(HarnessError::Timeout {
+                what: format!("Prometheus to answer {ready_url}"),
+                waited: timed_out.waited,
+                details: format!(
+                    "last answer: {}\nlast lines of {}:\n{}",
+                    timed_out.last,
+                    self.log.display(),
+                    log_tail(&self.log, 15)
+                ),
+            })
+        })
     }
 
     /// Replaces the file_sd target list (atomically; Prometheus picks it up within a second).
@@ -210,29 +211,34 @@ impl Prometheus {
         min_series: usize,
         timeout: Duration,
     ) -> Result<Vec<Series>, HarnessError> {
-        let started = Instant::now();
-        let mut last;
-        loop {
-            match self.query(expr) {
-                Ok(series) if series.len() >= min_series => return Ok(series),
-                Ok(series) => last = describe_series(&series),
-                Err(e) => last = e.to_string(),
-            }
-            self.check_running()?;
-            let elapsed = started.elapsed();
-            if elapsed >= timeout {
-                return Err(HarnessError::Timeout {
-                    what: format!(
-                        "`{expr}` to return at least {min_series} series from Prometheus {}",
-                        self.url
-                    ),
-                    waited: timeout,
-                    details: format!("last answer: {last}\n{}", self.describe_targets()),
-                });
-            }
-            let pause = Duration::from_millis(250).min(timeout - elapsed);
-            thread::sleep(pause);
-        }
+        // Ok(Err) ends the wait at once: a Prometheus that exited answers nothing more.
+        let found = Eventually::new(timeout)
+            .every(Duration::from_millis(250))
+            .poll(|| {
+                let last = match self.query(expr) {
+                    Ok(series) if series.len() >= min_series => return Ok(Ok(series)),
+                    Ok(series) => describe_series(&series),
+                    Err(e) => e.to_string(),
+                };
+                match self.check_running() {
+                    Ok(()) => Err(last),
+                    Err(e) => Ok(Err(e)),
+                }
+            });
+        found.unwrap_or_else(|timed_out| {
+            Err(HarnessError::Timeout {
+                what: format!(
+                    "`{expr}` to return at least {min_series} series from Prometheus {}",
+                    self.url
+                ),
+                waited: timed_out.waited,
+                details: format!(
+                    "last answer: {}\n{}",
+                    timed_out.last,
+                    self.describe_targets()
+                ),
+            })
+        })
     }
 
     /// Runs the instant query `expr`; the answer must be a vector.

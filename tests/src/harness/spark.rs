@@ -6,11 +6,11 @@ use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tempfile::TempDir;
+use test_support::eventually::Eventually;
 
 use super::process::{
     claim_dir, describe_exit, log_tail, process_group_members, spawn_tied, stop_group,
@@ -195,54 +195,58 @@ impl SparkRun {
     }
 
     fn wait_ready(&mut self, timeout: Duration) -> Result<(), HarnessError> {
-        let started = Instant::now();
         let client = http_client(Duration::from_secs(5))?;
-        let mut state = String::from("waiting for the script's `PROBE spark … ui=` line");
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(self.exited_error(describe_exit(status)));
-            }
-            if self.app_id.is_empty() {
-                if let Some((app_id, port)) = parse_probe_line(&self.log) {
+        // Ok(Err) ends the wait at once: no waiting brings back a driver that exited.
+        let ready = Eventually::new(timeout)
+            .every(Duration::from_millis(250))
+            .poll(|| {
+                if let Ok(Some(status)) = self.child.try_wait() {
+                    return Ok(Err(self.exited_error(describe_exit(status))));
+                }
+                if self.app_id.is_empty() {
+                    let Some((app_id, port)) = parse_probe_line(&self.log) else {
+                        return Err("waiting for the script's `PROBE spark … ui=` line".into());
+                    };
                     self.app_id = app_id;
                     self.ui_address = format!("127.0.0.1:{port}");
-                    let run = format!(
-                        "{}\n{}\n{}\n",
-                        self.app_id,
-                        self.spark_home.display(),
-                        self.keep_event_log
-                    );
-                    let path = self.dir.path().join(RUN_FILE);
-                    fs::write(&path, run)
-                        .map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))?;
+                    if let Err(e) = self.record_run() {
+                        return Ok(Err(e));
+                    }
                 }
-            }
-            if !self.app_id.is_empty() {
-                match self.check_endpoints(&client) {
-                    Ok(()) => return Ok(()),
-                    Err(why) => state = why,
-                }
-            }
-            if started.elapsed() >= timeout {
-                return Err(HarnessError::Timeout {
-                    what: format!(
-                        "the Spark driver UI to serve metrics ({})",
-                        if self.ui_address.is_empty() {
-                            "UI address not known yet"
-                        } else {
-                            &self.ui_address
-                        }
-                    ),
-                    waited: timeout,
-                    details: format!(
-                        "state: {state}\nlast lines of {}:\n{}",
-                        self.log.display(),
-                        log_tail(&self.log, 20)
-                    ),
-                });
-            }
-            thread::sleep(Duration::from_millis(250));
-        }
+                self.check_endpoints(&client).map(Ok)
+            });
+        ready.unwrap_or_else(|timed_out| {
+            Err(HarnessError::Timeout {
+                what: format!(
+                    "the Spark driver UI to serve metrics ({})",
+                    if self.ui_address.is_empty() {
+                        "UI address not known yet"
+                    } else {
+                        &self.ui_address
+                    }
+                ),
+                waited: timed_out.waited,
+                details: format!(
+                    "state: {}\nlast lines of {}:\n{}",
+                    timed_out.last,
+                    self.log.display(),
+                    log_tail(&self.log, 20)
+                ),
+            })
+        })
+    }
+
+    /// Writes the run file the sweep of killed test processes reads (see [`RUN_FILE`]).
+    fn record_run(&self) -> Result<(), HarnessError> {
+        let run = format!(
+            "{}\n{}\n{}\n",
+            self.app_id,
+            self.spark_home.display(),
+            self.keep_event_log
+        );
+        let path = self.dir.path().join(RUN_FILE);
+        fs::write(&path, run)
+            .map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))
     }
 
     /// Ok once both endpoints serve exposition text and the REST API names the app.
@@ -395,20 +399,26 @@ fn probe_pyspark(python: &Path) -> Result<(String, PathBuf), HarnessError> {
             looked_at: format!("cannot run {}: {e}", python.display()),
             hint: format!("Set SPARK_DASHBOARDS_PYTHON to a Python with pyspark. {PREPARE_HINT}"),
         })?;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(50)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(HarnessError::Timeout {
-                    what: format!("`{} -c 'import pyspark'`", python.display()),
-                    waited: Duration::from_secs(60),
-                    details: String::new(),
-                });
-            }
+    let exited = Eventually::new(Duration::from_secs(60))
+        .every(Duration::from_millis(50))
+        .poll(|| match child.try_wait() {
+            Ok(Some(status)) => Ok(Ok(status)),
+            Ok(None) => Err("still running".to_string()),
+            Err(e) => Ok(Err(e.to_string())),
+        });
+    let status = match exited {
+        Ok(Ok(status)) => status,
+        failed => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(HarnessError::Timeout {
+                what: format!("`{} -c 'import pyspark'`", python.display()),
+                waited: Duration::from_secs(60),
+                details: match failed {
+                    Ok(Err(e)) => format!("waiting for it failed: {e}"),
+                    _ => String::new(),
+                },
+            });
         }
     };
     let mut stdout = String::new();
