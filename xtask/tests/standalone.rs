@@ -88,8 +88,8 @@ fn the_starter_builds_outside_the_workspace_and_check_catches_a_stale_dist() {
     let source = dir.join("dashboards/src/http.rs");
     let code = fs::read_to_string(&source).unwrap();
     let edited = code.replace(
-        r#"Dashboard::new(UID, "HTTP service")"#,
-        r#"Dashboard::new(UID, "HTTP service, edited")"#,
+        "        \"HTTP service\",\n",
+        "        \"HTTP service, edited\",\n",
     );
     assert_ne!(code, edited, "the dashboard's title moved in http.rs");
     fs::write(&source, edited).unwrap();
