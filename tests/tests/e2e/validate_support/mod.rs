@@ -54,6 +54,23 @@ pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, Harne
         1,
         wait,
     )?;
+    // The same for the executors' counters, from the driver's executor endpoint and from
+    // spark-exporter: once failed here with every per-executor rate panel empty while the
+    // gauges had data, which a wait names better than 38 failed rows.
+    prometheus.wait_for(
+        &format!(
+            r#"sum by (executor_id) (rate(metrics_executor_completedTasks_total{{executor_id=~"0|1"}}[{rate_window}s]))"#
+        ),
+        2,
+        wait,
+    )?;
+    prometheus.wait_for(
+        &format!(
+            r#"sum by (executor_id) (rate(spark_executor_run_seconds_total{{executor_id=~"0|1"}}[{rate_window}s]))"#
+        ),
+        2,
+        wait,
+    )?;
     // spark-exporter: executor series labelled with their application, stage quantiles.
     prometheus.wait_for(
         r#"spark_executor_run_seconds_total{application_name!="", executor_id=~"0|1"} > 0"#,
@@ -84,10 +101,21 @@ pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, Harne
         .collect();
     assert!(
         not_ok.is_empty(),
-        "queries without data against Spark {} ({}):\n{}\n{}",
+        "queries without data against Spark {} ({}):\n{}\nas sent:\n{}\n{}",
         spark.spark_version,
         spark.app_id,
         report.to_table(),
+        not_ok
+            .iter()
+            .map(|r| format!(
+                "{} › {} › {}: {}",
+                r.dashboard,
+                r.panel,
+                r.query,
+                r.expr.as_deref().unwrap_or("")
+            ))
+            .collect::<Vec<_>>()
+            .join("\n"),
         prometheus.describe_targets()
     );
     // Every Prometheus query was checked; only Tempo/Jaeger ones are skipped.
