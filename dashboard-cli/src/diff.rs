@@ -38,7 +38,7 @@ fn diff(project: &Project, args: &DiffArgs) -> Result<bool> {
         (from_grafana(&client, &now)?, format!("Grafana at {url}"))
     } else if let Some(git_ref) = &args.base {
         (
-            from_git(project, git_ref)?,
+            from_git(&std::env::current_dir()?, project, git_ref)?,
             format!("git revision {git_ref}"),
         )
     } else if let Some(dir) = &args.against {
@@ -177,9 +177,10 @@ fn target_dir(repo: &Path) -> PathBuf {
 
 /// Builds the dashboards as of `git_ref` with that revision's own `xtask dashboards
 /// build`, in a detached worktree, and loads them.
-fn from_git(project: &Project, git_ref: &str) -> Result<Vec<DiffDoc>> {
-    let cwd = std::env::current_dir()?;
-    let repo = PathBuf::from(git(&cwd, &["rev-parse", "--show-toplevel"])?);
+/// The dashboards of the repository holding `dir` as of `git_ref`: `project.package` run
+/// with `dashboards build` in a worktree checked out at that commit.
+fn from_git(dir: &Path, project: &Project, git_ref: &str) -> Result<Vec<DiffDoc>> {
+    let repo = PathBuf::from(git(dir, &["rev-parse", "--show-toplevel"])?);
     let commit = git(
         &repo,
         &["rev-parse", "--verify", &format!("{git_ref}^{{commit}}")],
@@ -262,7 +263,7 @@ mod tests {
     #[test]
     fn a_bad_ref_is_an_error_and_leaves_no_worktree() {
         let before = git(Path::new("."), &["worktree", "list"]).unwrap();
-        let e = from_git(&spark(), "no-such-ref-anywhere").unwrap_err();
+        let e = from_git(Path::new("."), &spark(), "no-such-ref-anywhere").unwrap_err();
         assert!(format!("{e:#}").contains("is not a commit"), "{e:#}");
         assert_eq!(git(Path::new("."), &["worktree", "list"]).unwrap(), before);
     }
@@ -301,14 +302,91 @@ mod tests {
         );
     }
 
-    /// Builds HEAD in a worktree, in the target directory's `diff-base` (the first run
-    /// compiles the workspace there; later runs reuse it).
+    /// A repository of its own whose one package writes a dashboard titled `title`: a build
+    /// takes a second, where this workspace's would compile every dependency again in
+    /// `diff-base` (75 s of a clean CI run).
+    fn commit_project(repo: &Path, title: &str) {
+        std::fs::create_dir_all(repo.join("src")).unwrap();
+        std::fs::write(
+            repo.join("Cargo.toml"),
+            "[package]\nname = \"tiny-dashboards\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        )
+        .unwrap();
+        // `dashboards build --out DIR`, as a project's binary answers it.
+        let json = format!(r#"{{"uid": "tiny", "title": "{title}", "panels": []}}"#);
+        let main = format!(
+            "fn main() {{\n    \
+             let out = std::env::args().nth(4).expect(\"--out DIR\");\n    \
+             let dir = std::path::Path::new(&out).join(\"Spark\");\n    \
+             std::fs::create_dir_all(&dir).unwrap();\n    \
+             std::fs::write(dir.join(\"tiny.json\"), {json:?}).unwrap();\n}}\n"
+        );
+        std::fs::write(repo.join("src/main.rs"), main).unwrap();
+        for args in [
+            &["add", "--all"][..],
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "--quiet",
+                "-m",
+                title,
+            ],
+        ] {
+            git(repo, args).unwrap();
+        }
+    }
+
+    struct Repo(PathBuf);
+
+    impl Repo {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Repo {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// The base is the revision's build, not the working tree's: the first commit's title
+    /// comes back after a second commit and an uncommitted edit, and no worktree is left.
     #[test]
     fn base_builds_the_revision_in_a_worktree_and_cleans_up() {
-        let before = git(Path::new("."), &["worktree", "list"]).unwrap();
-        let docs = from_git(&spark(), "HEAD").unwrap();
-        assert!(docs.iter().any(|d| d.uid == "spark-overview"));
-        assert_eq!(git(Path::new("."), &["worktree", "list"]).unwrap(), before);
+        let dir = std::env::temp_dir().join(format!("xtask-diff-base-repo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Repo(dir);
+        git(repo.path(), &["init", "--quiet"]).unwrap();
+        commit_project(repo.path(), "Old");
+        let first = git(repo.path(), &["rev-parse", "HEAD"]).unwrap();
+        commit_project(repo.path(), "New");
+        std::fs::write(repo.path().join("src/main.rs"), "not rust").unwrap();
+        let before = git(repo.path(), &["worktree", "list"]).unwrap();
+        let project = Project::new("tiny-dashboards", dashboards::all);
+
+        let docs = from_git(repo.path(), &project, &first).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].uid, "tiny");
+        assert_eq!(docs[0].folder.as_deref(), Some("Spark"));
+        assert_eq!(docs[0].json["title"], "Old");
+        let docs = from_git(repo.path(), &project, "HEAD").unwrap();
+        assert_eq!(docs[0].json["title"], "New");
+        assert_eq!(git(repo.path(), &["worktree", "list"]).unwrap(), before);
+
+        // A revision that does not build: the error names it, and the worktree goes too.
+        let e = from_git(
+            repo.path(),
+            &Project::new("no-such-package", dashboards::all),
+            "HEAD",
+        )
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("failed"), "{e:#}");
+        assert_eq!(git(repo.path(), &["worktree", "list"]).unwrap(), before);
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! test here starts a Spark application, so they take [`spark_lock`] and never run two
 //! Sparks at once on a 2-core machine, whatever `--test-threads` says.
 //!
-//! No two tests share a run: each starts a different workload (iterations, exporter
-//! options, pyspark version) or checks what happens when its own run stops.
+//! A Spark start is the costly part (a driver and two executor JVMs on 2 cores), so one run
+//! serves every check that can share it: validate_spark proves the dashboards and
+//! spark-exporter on the same run. The others need a run of their own: another pyspark
+//! (validate_spark35), an application that ends (traces_spark), or a run that is stopped
+//! and checked for leftovers (harness_spark).
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -11,7 +14,6 @@ use std::sync::{Mutex, MutexGuard};
 mod traces_support;
 mod validate_support;
 
-mod exporter_e2e;
 mod harness_spark;
 mod traces_spark;
 mod validate_spark;

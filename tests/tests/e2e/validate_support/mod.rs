@@ -1,4 +1,8 @@
-//! The validation both Spark versions go through (validate_spark.rs, validate_spark35.rs).
+//! The proof both Spark versions go through (validate_spark.rs, validate_spark35.rs), on
+//! one Spark run each: every dashboard query returns data, then spark-exporter's two
+//! sources agree ([`sources`]).
+
+mod sources;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,12 +17,16 @@ const SCRAPE_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Runs the workload on the Spark of `python` (the default pyspark when `None`), with
 /// spark-exporter alongside and Prometheus scraping both through the contract, and fails
-/// unless every Prometheus query of every dashboard returns data. Returns the Spark version
-/// the driver reported.
-pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, HarnessError> {
-    // The exporter first: the GraphiteSink needs its port.
-    let exporter = Exporter::start(&ExporterOptions::default())?;
-    let mut options = SparkOptions::new(45, 90);
+/// unless every Prometheus query of every dashboard returns data and the exporter's
+/// sources agree. Returns the Spark version the driver reported.
+pub fn prove_on(python: Option<PathBuf>) -> Result<String, HarnessError> {
+    // The exporter first: the GraphiteSink needs its port. Caps above the workload's stage
+    // and job counts, so the REST totals cover every task the Graphite counters count.
+    let exporter = Exporter::start(&ExporterOptions {
+        extra_args: vec!["--max-stages=1000".into(), "--max-jobs=1000".into()],
+        ..ExporterOptions::default()
+    })?;
+    let mut options = SparkOptions::new(30, 90);
     options.python = python;
     options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
     let spark = SparkRun::start_with(&options)?;
@@ -124,5 +132,6 @@ pub fn every_query_returns_data(python: Option<PathBuf>) -> Result<String, Harne
         .iter()
         .filter(|r| r.status == Status::Skip)
         .all(|r| r.reason.starts_with("tempo") || r.reason.starts_with("jaeger")));
+    sources::agree(&spark, &exporter, &prometheus)?;
     Ok(spark.spark_version.clone())
 }
