@@ -111,6 +111,7 @@ pub struct AlertRule {
     labels: BTreeMap<String, String>,
     annotations: BTreeMap<String, String>,
     panel: Option<PanelTarget>,
+    meaning: Option<String>,
 }
 
 impl AlertRule {
@@ -126,6 +127,7 @@ impl AlertRule {
             labels: BTreeMap::new(),
             annotations: BTreeMap::new(),
             panel: None,
+            meaning: None,
         }
     }
 
@@ -180,6 +182,54 @@ impl AlertRule {
         self.annotation("runbook_url", url)
     }
 
+    /// What the alert means in words without templates, for where only the alert's name
+    /// and labels are known: a dashboard's table of firing alerts reads Prometheus'
+    /// `ALERTS` series, which carry labels but no annotations. Not written to the rule.
+    pub fn meaning(mut self, text: &str) -> Self {
+        self.meaning = Some(text.to_string());
+        self
+    }
+
+    /// [`Self::meaning`] if set, else the summary with each `{{ $labels.x }}` written as
+    /// `‹x›` (a table of firing alerts shows the labels beside it), else the name.
+    ///
+    /// ```
+    /// use dashboard_dsl::alert::{AlertRule, Severity};
+    /// let a = AlertRule::new("JobFailed", Severity::Warning, dashboard_dsl::promql!("up == 0"))
+    ///     .summary("A job of {{ $labels.application_id }} failed");
+    /// assert_eq!(a.meaning_text(), "A job of ‹application_id› failed");
+    /// assert_eq!(a.clone().meaning("A job failed").meaning_text(), "A job failed");
+    /// ```
+    pub fn meaning_text(&self) -> String {
+        if let Some(m) = &self.meaning {
+            return m.clone();
+        }
+        let Some(summary) = self.annotations.get("summary") else {
+            return self.name.clone();
+        };
+        let mut out = String::new();
+        let mut rest = summary.as_str();
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            let Some(end) = rest[start..].find("}}") else {
+                break;
+            };
+            let inner = rest[start + 2..start + end].trim();
+            match inner.strip_prefix("$labels.") {
+                Some(label) => out.push_str(&format!("‹{label}›")),
+                None => out.push('…'),
+            }
+            rest = &rest[start + end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The `runbook_url` annotation, if set.
+    pub fn runbook(&self) -> Option<&str> {
+        self.annotations.get("runbook_url").map(String::as_str)
+    }
+
     /// Link to the panel with this key (`dashboard_url`), on whichever built dashboard has
     /// it; the build fails if none or several do (then use [`Self::dashboard_panel_on`]).
     pub fn dashboard_panel(mut self, key: impl IntoPanelKey) -> Self {
@@ -228,6 +278,15 @@ impl AlertRule {
             });
         }
         labels.insert("severity".into(), self.severity.as_str().into());
+        if let Some(m) = self.meaning.as_deref().filter(|m| m.contains("{{")) {
+            errors.push(RuleLintError {
+                group: group.to_string(),
+                rule: Some(self.name.clone()),
+                kind: RuleLintKind::InvalidTemplate,
+                message: format!("the meaning `{m}` has a template, which nothing expands: tables of firing alerts read `ALERTS`, which has no annotations"),
+                help: "write the meaning without `{{ }}`: the table shows the alert's labels beside it".into(),
+            });
+        }
         let mut annotations = self.annotations;
         if let Some(target) = &self.panel {
             match ctx.panel_url(target) {
@@ -342,6 +401,20 @@ impl RuleGroup {
     /// The group's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The group's alerting rules, in order (recording rules left out).
+    ///
+    /// ```
+    /// use dashboard_dsl::alert::{AlertRule, RuleGroup, Severity};
+    /// let g = RuleGroup::new("g").alert(AlertRule::new("A", Severity::Info, dashboard_dsl::promql!("up")));
+    /// assert_eq!(g.alerts().map(|a| a.name()).collect::<Vec<_>>(), ["A"]);
+    /// ```
+    pub fn alerts(&self) -> impl Iterator<Item = &AlertRule> {
+        self.rules.iter().filter_map(|r| match r {
+            RuleSpec::Alert(a) => Some(a),
+            RuleSpec::Record(_) => None,
+        })
     }
 
     /// How many rules it has.
@@ -600,6 +673,19 @@ mod tests {
 
     fn kinds(r: Result<Vec<rules::RuleGroup>, RulesError>) -> Vec<RuleLintKind> {
         r.unwrap_err().errors.iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn a_meaning_with_a_template_names_the_rule() {
+        let ctx = RuleContext::new(&[], "http://g/");
+        let g =
+            RuleGroup::new("g").alert(alert().meaning("{{ $labels.application_name }} is down"));
+        let err = build_groups(vec![g], &ctx).unwrap_err();
+        assert_eq!(err.errors[0].kind, RuleLintKind::InvalidTemplate);
+        assert!(err.to_string().contains("group `g`, rule `A`"), "{err}");
+        let g = RuleGroup::new("g").alert(alert().meaning("An application is down"));
+        assert!(build_groups(vec![g], &ctx).is_ok());
+        assert_eq!(alert().meaning_text(), "‹application_name› is down");
     }
 
     #[test]

@@ -227,13 +227,39 @@ impl Dashboard {
     /// assert_eq!(d.model.annotations.list[0].name, "Failed stages");
     /// ```
     pub fn annotation(
-        mut self,
+        self,
         ds: &impl AsDatasource<Prometheus>,
         name: &str,
         expr: &str,
         color: &str,
     ) -> Self {
-        self.annotations.push(Annotation {
+        self.annotation_with(ds, name, expr, color, |_| {})
+    }
+
+    /// [`Self::annotation`], then `f` on the model's annotation, for what the common case
+    /// leaves out: a title from labels (`title_format`), labels as tags (`tag_keys`), a
+    /// text.
+    ///
+    /// ```
+    /// use dashboard_dsl::{datasource::{Datasource, Prometheus}, Dashboard};
+    /// let prom = Datasource::<Prometheus>::uid("prometheus");
+    /// let d = Dashboard::new("a", "A")
+    ///     .annotation_with(&prom, "Alerts", r#"ALERTS{alertstate="firing"}"#, "red", |a| {
+    ///         a.title_format = Some("{{alertname}}".into());
+    ///         a.tag_keys = Some("severity".into());
+    ///     })
+    ///     .build().unwrap();
+    /// assert_eq!(d.model.annotations.list[0].tag_keys.as_deref(), Some("severity"));
+    /// ```
+    pub fn annotation_with(
+        mut self,
+        ds: &impl AsDatasource<Prometheus>,
+        name: &str,
+        expr: &str,
+        color: &str,
+        f: impl FnOnce(&mut Annotation),
+    ) -> Self {
+        let mut annotation = Annotation {
             datasource: ds.datasource_ref(),
             enable: true,
             expr: Some(expr.to_string()),
@@ -244,7 +270,9 @@ impl Dashboard {
             tag_keys: None,
             text_format: None,
             title_format: Some(name.to_string()),
-        });
+        };
+        f(&mut annotation);
+        self.annotations.push(annotation);
         self
     }
 

@@ -122,6 +122,28 @@ impl Mapping {
         ValueMapping::Value { options }
     }
 
+    /// Exact values to text, colours left as they are: for a column of names shown as
+    /// sentences or links.
+    ///
+    /// ```
+    /// use dashboard_dsl::field::Mapping;
+    /// let m = Mapping::texts([("JobFailed", "A job failed")]);
+    /// let json = serde_json::to_value(&m).unwrap();
+    /// assert_eq!(json["options"]["JobFailed"], serde_json::json!({"index": 0, "text": "A job failed"}));
+    /// ```
+    pub fn texts<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> ValueMapping {
+        let options: BTreeMap<String, MappingResult> = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, (v, text))| {
+                let mut r = result(Some(text), None);
+                r.index = Some(i as u32);
+                (v.to_string(), r)
+            })
+            .collect();
+        ValueMapping::Value { options }
+    }
+
     /// A numeric range to text and colour; `None` bounds are open.
     pub fn range(from: Option<f64>, to: Option<f64>, text: &str, color: &str) -> ValueMapping {
         ValueMapping::Range {
@@ -190,6 +212,11 @@ pub enum FieldProp {
     Thresholds(Thresholds),
     /// In a table, colour the cell's background from the thresholds.
     CellColor,
+    /// Value mappings of this field alone (text and colour per value).
+    Mappings(Vec<ValueMapping>),
+    /// Data links of this field alone: in a table, its cells link; `${__value.text}` is
+    /// the cell's text after the mappings.
+    Links(Vec<crate::link::PanelLink>),
 }
 
 impl FieldProp {
@@ -220,6 +247,15 @@ impl FieldProp {
             FieldProp::CellColor => (
                 "custom.cellOptions",
                 json!({"mode": "basic", "type": "color-background"}),
+            ),
+            FieldProp::Mappings(m) => (
+                "mappings",
+                serde_json::to_value(m).expect("mappings serialise"),
+            ),
+            FieldProp::Links(l) => (
+                "links",
+                serde_json::to_value(l.iter().map(|l| l.to_model()).collect::<Vec<_>>())
+                    .expect("links serialise"),
             ),
         };
         OverrideProperty {

@@ -113,6 +113,7 @@ pub(crate) fn run(dashboards: &[Value], client: &Client, frame: &Frame, opts: &O
     }
 
     let known_names = OnceLock::new();
+    let alerting_rules = OnceLock::new();
     let results: Vec<Mutex<Option<Row>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let workers = opts.concurrency.clamp(1, 64).min(jobs.len().max(1));
@@ -123,7 +124,17 @@ pub(crate) fn run(dashboards: &[Value], client: &Client, frame: &Frame, opts: &O
                 let Some(job) = jobs.get(i) else { break };
                 let row = match &preflight {
                     Some(e) => fail(job, e.to_string(), None),
-                    None => check(job, &var_sets[job.vars], client, frame, opts, &known_names),
+                    None => check(
+                        job,
+                        &var_sets[job.vars],
+                        client,
+                        frame,
+                        opts,
+                        Lookups {
+                            names: &known_names,
+                            alerting_rules: &alerting_rules,
+                        },
+                    ),
                 };
                 *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(row);
             });
@@ -166,13 +177,26 @@ fn fail(job: &Job, reason: String, expr: Option<String>) -> Row {
     }
 }
 
+/// What Prometheus is asked once per run, when a query first needs it.
+#[derive(Clone, Copy)]
+struct Lookups<'a> {
+    /// Every metric name over the window.
+    names: &'a OnceLock<Result<BTreeSet<String>, PromError>>,
+    /// The names of the alerting rules it evaluates.
+    alerting_rules: &'a OnceLock<Result<BTreeSet<String>, PromError>>,
+}
+
+/// The series Prometheus makes of its own alerting rules: they exist only while an alert
+/// is pending or firing, so a healthy application leaves them empty.
+const ALERT_SERIES: [&str; 2] = ["ALERTS", "ALERTS_FOR_STATE"];
+
 fn check(
     job: &Job,
     vars: &BTreeMap<String, Resolved>,
     client: &Client,
     frame: &Frame,
     opts: &Options,
-    known_names: &OnceLock<Result<BTreeSet<String>, PromError>>,
+    lookups: Lookups<'_>,
 ) -> Row {
     let expanded = vars::interpolate(job.expr, vars, frame);
     let unresolved: Vec<String> = dashboard_query::template::scan(&expanded)
@@ -209,7 +233,10 @@ fn check(
             .as_ref()
             .map(dashboard_query::promql::metric_names)
             .unwrap_or_default();
-        let known = known_names.get_or_init(|| {
+        if !names.is_empty() && names.iter().all(|n| ALERT_SERIES.contains(&n.as_str())) {
+            return no_alert_firing(job, expanded, client, lookups);
+        }
+        let known = lookups.names.get_or_init(|| {
             client
                 .label_values("__name__", None, frame.start, frame.end)
                 .map(|v| v.into_iter().collect())
@@ -288,6 +315,34 @@ fn check(
         status: Status::Pass,
         reason: format!("{} series", series.len()),
         ..fail(job, String::new(), Some(expanded))
+    }
+}
+
+/// An empty query of `ALERTS`: no alert fires, which passes if Prometheus evaluates
+/// alerting rules at all. Without any, the panel could never show one.
+fn no_alert_firing(job: &Job, expanded: String, client: &Client, lookups: Lookups<'_>) -> Row {
+    let rules = lookups
+        .alerting_rules
+        .get_or_init(|| client.alerting_rules());
+    match rules {
+        Ok(rules) if rules.is_empty() => fail(
+            job,
+            "reads ALERTS, but Prometheus evaluates no alerting rule, so the panel can never show one: load the rule files (`cargo xtask alerts build` writes dist/alerts/*.yml) through its `rule_files`".into(),
+            Some(expanded),
+        ),
+        Ok(rules) => Row {
+            status: Status::Pass,
+            reason: format!(
+                "no alert pending or firing ({} alerting rules loaded; ALERTS has series only while one fires)",
+                rules.len()
+            ),
+            ..fail(job, String::new(), Some(expanded))
+        },
+        Err(e) => fail(
+            job,
+            format!("reads ALERTS, and the alerting rules could not be listed: {e}"),
+            Some(expanded),
+        ),
     }
 }
 

@@ -210,6 +210,19 @@ impl Client {
             })
     }
 
+    /// The names of the alerting rules Prometheus evaluates (`/api/v1/rules?type=alert`,
+    /// Prometheus 2.42's API: `data.groups[].rules[].name`).
+    pub fn alerting_rules(&self) -> Result<std::collections::BTreeSet<String>, PromError> {
+        let data = self.get("/api/v1/rules", &[("type", "alert".to_string())])?;
+        Ok(data["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|g| g["rules"].as_array().into_iter().flatten())
+            .filter_map(|r| r["name"].as_str().map(str::to_string))
+            .collect())
+    }
+
     /// Series of an instant or range query. Range results are flattened to their label sets.
     pub fn query(
         &self,

@@ -27,6 +27,7 @@ macro_rules! executor_query {
 
 pub mod alerts;
 pub mod common;
+pub mod findings;
 pub mod panels;
 pub mod spark_job_tracing;
 pub mod spark_overview;

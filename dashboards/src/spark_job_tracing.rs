@@ -50,6 +50,8 @@ pub enum Key {
     JobStageTimeline,
     SkewedStageSpans,
     FailedSpans,
+    // Findings, from the alert rules.
+    Findings,
 }
 
 /// Numeric span attributes the trace tables select. Tempo's span tables hold every
@@ -107,17 +109,25 @@ pub fn dashboard(o: &Options) -> Dashboard {
         &["spark", "tracing"],
         &v,
     );
+    let d = crate::findings::annotate(d, &v);
     with_sibling(
         d,
         crate::common::PROFILING_UID,
         "Spark Profiling",
         "The same application's bottlenecks: GC, memory, shuffle, CPU",
     )
+    .row(findings_row(&v, o))
     .row(jobs_row(&v, o))
     .row(task_distribution_row(&v, o))
     .row(bottlenecks_row(&v, o))
     .row(stage_skew_row(&v, o))
     .row(traces_row(&v, o))
+}
+
+/// What the alert rules found, first: a table of the firing alerts.
+fn findings_row(v: &SparkVars, o: &Options) -> Row {
+    let groups = crate::alerts::all_with(o);
+    Row::new("Findings").panel(crate::findings::table(Key::Findings, v, &groups, o))
 }
 
 /// The driver's scheduler, now (stats) and over time (one panel), and its completions.

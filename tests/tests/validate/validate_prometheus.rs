@@ -180,6 +180,11 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
             r#"metrics_executor_activeTasks{executor_id="no-such-executor"}"#,
             None,
         ),
+        (
+            "Alerts without rules",
+            r#"ALERTS{alertstate="firing", application_id="app-1"}"#,
+            None,
+        ),
     ]);
     let report = validate(std::slice::from_ref(&bad), &opts(&prometheus.url)).unwrap();
     assert!(!report.passed());
@@ -192,6 +197,12 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
     assert_fails(&report, "Legend", "legend uses {{application_name}}");
     assert_fails(&report, "Grouping", "groups by `stage`");
     assert_fails(&report, "Empty", "returns no series");
+    // No alert firing is fine, no alerting rule at all is not: this Prometheus has none.
+    assert_fails(
+        &report,
+        "Alerts without rules",
+        "Prometheus evaluates no alerting rule, so the panel can never show one",
+    );
 
     // --allow-empty turns only the empty result into a warning.
     let lenient = validate(
