@@ -3,12 +3,15 @@
 //! means, its threshold and where the threshold comes from.
 //!
 //! - [`outcome`]: failures the scheduler reports, executors lost, the application gone.
+//! - [`heuristics`]: the problems Dr. Elephant, Dataflint and Databricks name (task skew,
+//!   spill, GC, idle or over-provisioned executors, small tasks, shuffle fetch wait, long
+//!   stages), at their published thresholds.
 //!
 //! Every expression reads series a real Spark 4.3 exposes through the metrics contract
 //! (`provisioning/prometheus/prometheus.yml`): the driver's Dropwizard registry, relabelled
 //! to `spark_<source>_<metric>` with the `application_id` of the target, the executor
-//! summaries `metrics_executor_*{application_id, application_name, executor_id}`. Every
-//! alert links its recipe
+//! summaries `metrics_executor_*{application_id, application_name, executor_id}`, and
+//! spark-exporter's `spark_executor_*` and `spark_stage_*`. Every alert links its recipe
 //! (`runbook_url`) and the panel that shows it (`dashboard_url`, from the panel's key).
 //!
 //! ```
@@ -25,6 +28,7 @@ use crate::common::TRACING_UID as JOB_TRACING;
 use crate::spark_job_tracing::Key;
 use crate::Options;
 
+pub mod heuristics;
 pub mod outcome;
 
 /// How often the Spark groups are evaluated: twice the contract's scrape interval (15 s),
@@ -45,10 +49,11 @@ pub fn all() -> Vec<RuleGroup> {
 ///
 /// ```
 /// let o = dashboards::Options { recipes_url: "https://docs.example.com/recipes".into() };
-/// assert_eq!(dashboards::alerts::all_with(&o).len(), 1);
+/// let names: Vec<String> = dashboards::alerts::all_with(&o).iter().map(|g| g.name().to_string()).collect();
+/// assert_eq!(names, ["spark-outcome", "spark-heuristics"]);
 /// ```
 pub fn all_with(options: &Options) -> Vec<RuleGroup> {
-    vec![outcome::group(options)]
+    vec![outcome::group(options), heuristics::group(options)]
 }
 
 /// An alert linked to its recipe and to a Spark Job Tracing panel, with the application
@@ -61,6 +66,20 @@ fn spark_alert(
     o: &Options,
 ) -> AlertRule {
     linked(alert, &recipe.url(o), JOB_TRACING, panel, by_name)
+}
+
+/// An alert linked to the section of its recipe named after it (`### <alert name>`, whose
+/// GitHub anchor is the name in lower case) and to the panel `panel` of the dashboard
+/// `uid`, with the alert's application selected.
+fn runbook_section(
+    alert: AlertRule,
+    recipe: Recipe,
+    uid: &str,
+    panel: impl IntoPanelKey,
+    o: &Options,
+) -> AlertRule {
+    let runbook = format!("{}#{}", recipe.url(o), alert.name().to_lowercase());
+    linked(alert, &runbook, uid, panel, true)
 }
 
 /// An alert linked to `runbook` and to the panel `panel` of the dashboard `uid`; the link

@@ -14,6 +14,7 @@ use dashboard_dsl::rules::{Rule, RuleGroup};
 use integration_tests::manifests::crd_check;
 use serde_json::{json, Value};
 
+mod heuristics;
 mod outcome;
 
 const PROJECT: Project =
@@ -39,7 +40,9 @@ pub(super) fn series(name: &str, labels: &str, values: &'static str) -> (String,
 
 /// Every group's cases.
 fn cases() -> Vec<Case> {
-    outcome::cases()
+    let mut cases = outcome::cases();
+    cases.extend(heuristics::cases());
+    cases
 }
 
 /// Go's `%.4g` (what `humanizePercentage` prints) for the values these cases produce.
