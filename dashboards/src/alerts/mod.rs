@@ -6,6 +6,7 @@
 //! - [`heuristics`]: the problems Dr. Elephant, Dataflint and Databricks name (task skew,
 //!   spill, GC, idle or over-provisioned executors, small tasks, shuffle fetch wait, long
 //!   stages), at their published thresholds.
+//! - [`kubernetes`]: Spark's driver and executor pods, from kube-state-metrics.
 //!
 //! Every expression reads series a real Spark 4.3 exposes through the metrics contract
 //! (`provisioning/prometheus/prometheus.yml`): the driver's Dropwizard registry, relabelled
@@ -29,6 +30,7 @@ use crate::spark_job_tracing::Key;
 use crate::Options;
 
 pub mod heuristics;
+pub mod kubernetes;
 pub mod outcome;
 
 /// How often the Spark groups are evaluated: twice the contract's scrape interval (15 s),
@@ -50,10 +52,14 @@ pub fn all() -> Vec<RuleGroup> {
 /// ```
 /// let o = dashboards::Options { recipes_url: "https://docs.example.com/recipes".into() };
 /// let names: Vec<String> = dashboards::alerts::all_with(&o).iter().map(|g| g.name().to_string()).collect();
-/// assert_eq!(names, ["spark-outcome", "spark-heuristics"]);
+/// assert_eq!(names, ["spark-outcome", "spark-heuristics", "spark-kubernetes"]);
 /// ```
 pub fn all_with(options: &Options) -> Vec<RuleGroup> {
-    vec![outcome::group(options), heuristics::group(options)]
+    vec![
+        outcome::group(options),
+        heuristics::group(options),
+        kubernetes::group(options),
+    ]
 }
 
 /// An alert linked to its recipe and to a Spark Job Tracing panel, with the application

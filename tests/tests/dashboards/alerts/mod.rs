@@ -15,6 +15,7 @@ use integration_tests::manifests::crd_check;
 use serde_json::{json, Value};
 
 mod heuristics;
+mod kubernetes;
 mod outcome;
 
 const PROJECT: Project =
@@ -42,6 +43,7 @@ pub(super) fn series(name: &str, labels: &str, values: &'static str) -> (String,
 fn cases() -> Vec<Case> {
     let mut cases = outcome::cases();
     cases.extend(heuristics::cases());
+    cases.extend(kubernetes::cases());
     cases
 }
 
