@@ -30,7 +30,7 @@
 //! not page. Application alerts (GC, fetch wait, idle cores) read rates over 10 minutes and
 //! hold for 5: a burst (one full collection after caching a table) does not fire.
 
-use dashboard_dsl::alert::{AlertRule, RuleGroup, Severity};
+use dashboard_dsl::alert::{AlertRule, RecordingRule, RuleGroup, Severity};
 use dashboard_dsl::promql;
 use dashboard_dsl::rules::Duration;
 
@@ -45,16 +45,70 @@ const STAGE_FOR: Duration = Duration::minutes(1);
 /// How long an application's 10-minute share must hold.
 const APP_FOR: Duration = Duration::minutes(5);
 
-/// The heuristics, stage by stage and application by application.
+/// The heuristics, stage by stage and application by application, and the ratios they
+/// share as recording rules.
 ///
 /// ```
 /// let g = dashboards::alerts::heuristics::group(&dashboards::Options::default());
 /// assert_eq!(g.name(), "spark-heuristics");
-/// assert_eq!(g.len(), 13);
+/// assert_eq!(g.len(), 17);
 /// ```
 pub fn group(o: &Options) -> RuleGroup {
     RuleGroup::new("spark-heuristics")
         .interval(INTERVAL)
+        // The ratios two tiers share, recorded once (rules of a group run in order, so the
+        // alerts below read this evaluation's values), each with its floor.
+        //
+        // Dr. Elephant's spill ratio: in-memory bytes spilled over the largest of the
+        // stage's input, output, shuffle read and shuffle write, for stages with at least
+        // a minute of task time (a floor of ours: below it a stage cannot lose much to
+        // spill; the test workload's sort spills ten times its 10 MB of shuffle input in
+        // 6 s).
+        .record(RecordingRule::new(
+            "stage:spark_stage_memory_spilled:ratio_processed",
+            promql!(
+                r#"(
+  max by (application_id, application_name, stage_id, attempt_id) (spark_stage_memory_spilled_bytes_total)
+    / (max by (application_id, application_name, stage_id, attempt_id) ({__name__=~"spark_stage_(input|output|shuffle_read|shuffle_write)_bytes_total"}) > 0)
+  and on (application_id, stage_id, attempt_id) spark_stage_run_seconds_total >= 60
+) * on (application_id, stage_id, attempt_id) group_left (stage_name) max by (application_id, stage_id, attempt_id, stage_name) (spark_stage_info)"#
+            ),
+        ))
+        // GC time over task time on the executors that run tasks, as the GC time % panel
+        // computes it, over 10 minutes with at least 5 minutes of task time (Dr. Elephant
+        // does not rate less).
+        .record(RecordingRule::new(
+            "application:metrics_executor_gc_time:ratio_task_time10m",
+            promql!(
+                r#"sum by (application_id, application_name) (
+    (increase(metrics_executor_MinorGCTime_seconds_total[10m]) + increase(metrics_executor_MajorGCTime_seconds_total[10m]))
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
+  / (sum by (application_id, application_name) (
+    increase(metrics_executor_totalDuration_seconds_total[10m])
+    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) >= 300)"#
+            ),
+        ))
+        // Shuffle fetch wait over run time (spark-exporter's executor series), same window
+        // and floor.
+        .record(RecordingRule::new(
+            "application:spark_executor_shuffle_fetch_wait:ratio_run_time10m",
+            promql!(
+                r#"sum by (application_id, application_name) (increase(spark_executor_shuffle_fetch_wait_seconds_total[10m]))
+  / (sum by (application_id, application_name) (increase(spark_executor_run_seconds_total[10m])) >= 300)"#
+            ),
+        ))
+        // Dr. Elephant's stage runtime: the stage's task run time over the application's
+        // executors, in minutes.
+        .record(RecordingRule::new(
+            "stage:spark_stage_run_minutes:per_executor",
+            promql!(
+                r#"(
+  max by (application_id, application_name, stage_id, attempt_id) (spark_stage_run_seconds_total)
+    / on (application_id) group_left count by (application_id) (metrics_executor_totalCores{executor_id!="driver"})
+    / 60
+) * on (application_id, stage_id, attempt_id) group_left (stage_name) max by (application_id, stage_id, attempt_id, stage_name) (spark_stage_info)"#
+            ),
+        ))
         // Task skew. Dr. Elephant rates max/median 2 low, 4 moderate, 8 severe, 16
         // critical, and the panel colours the same tiers; a short stage is left alone at
         // Dataflint's floor (slowest task above 5 s). Info from 4 when the slowest task
@@ -87,19 +141,11 @@ pub fn group(o: &Options) -> RuleGroup {
             Key::StageTaskSkew,
             o,
         ))
-        // Spill, Dr. Elephant's ratio: in-memory bytes spilled over the largest of the
-        // stage's input, output, shuffle read and shuffle write. Info from its moderate
-        // tier (0.1, the first it reports), warning from its critical one (0.5). Below a
-        // minute of task time a stage cannot lose much to spill (a floor of ours: the
-        // test workload's sort spills ten times its 10 MB of shuffle input in 6 s).
+        // Spill: info from Dr. Elephant's moderate tier (0.1, the first it reports),
+        // warning from its critical one (0.5).
         .alert(stage(
             AlertRule::new("SparkStageSpill", Severity::Info, promql!(
-                r#"(
-  max by (application_id, application_name, stage_id, attempt_id) (spark_stage_memory_spilled_bytes_total)
-    / (max by (application_id, application_name, stage_id, attempt_id) ({__name__=~"spark_stage_(input|output|shuffle_read|shuffle_write)_bytes_total"}) > 0)
-  > 0.1 <= 0.5
-  and on (application_id, stage_id, attempt_id) spark_stage_run_seconds_total >= 60
-) * on (application_id, stage_id, attempt_id) group_left (stage_name) max by (application_id, stage_id, attempt_id, stage_name) (spark_stage_info)"#
+                r#"stage:spark_stage_memory_spilled:ratio_processed > 0.1 <= 0.5"#
             ))
             .summary("Stage {{ $labels.stage_id }} of {{ $labels.application_name }} spills")
             .description("Stage {{ $labels.stage_id }} ({{ $labels.stage_name }}) spilled {{ $value | humanizePercentage }} of the data it processed (in-memory size over the largest of input, output, shuffle read and write; Dr. Elephant: 10 % moderate, 50 % critical). Its tasks ran out of execution memory and wrote to disk."),
@@ -109,12 +155,7 @@ pub fn group(o: &Options) -> RuleGroup {
         ))
         .alert(stage(
             AlertRule::new("SparkStageSpillSevere", Severity::Warning, promql!(
-                r#"(
-  max by (application_id, application_name, stage_id, attempt_id) (spark_stage_memory_spilled_bytes_total)
-    / (max by (application_id, application_name, stage_id, attempt_id) ({__name__=~"spark_stage_(input|output|shuffle_read|shuffle_write)_bytes_total"}) > 0)
-  > 0.5
-  and on (application_id, stage_id, attempt_id) spark_stage_run_seconds_total >= 60
-) * on (application_id, stage_id, attempt_id) group_left (stage_name) max by (application_id, stage_id, attempt_id, stage_name) (spark_stage_info)"#
+                r#"stage:spark_stage_memory_spilled:ratio_processed > 0.5"#
             ))
             .summary("Stage {{ $labels.stage_id }} of {{ $labels.application_name }} spills heavily")
             .description("Stage {{ $labels.stage_id }} ({{ $labels.stage_name }}) spilled {{ $value | humanizePercentage }} of the data it processed, above Dr. Elephant's critical 50 %, over at least a minute of task time. Give each task more memory (fewer cores per executor, more executor memory) or make tasks smaller (more shuffle partitions)."),
@@ -122,19 +163,11 @@ pub fn group(o: &Options) -> RuleGroup {
             Key::SpillPerStage,
             o,
         ))
-        // GC: collection time over task time on the executors that run tasks, as the
-        // panel computes it, over 10 minutes. Dr. Elephant rates 0.08 low, 0.1 moderate,
-        // 0.15 severe, 0.2 critical and does not rate under 5 minutes of task time; the
+        // GC: Dr. Elephant rates 0.08 low, 0.1 moderate, 0.15 severe, 0.2 critical; the
         // panel turns orange at 0.1 and red at 0.2: info from 0.1, warning from 0.2.
         .alert(application(
             AlertRule::new("SparkGcTimeHigh", Severity::Info, promql!(
-                r#"sum by (application_id, application_name) (
-    (increase(metrics_executor_MinorGCTime_seconds_total[10m]) + increase(metrics_executor_MajorGCTime_seconds_total[10m]))
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
-  / (sum by (application_id, application_name) (
-    increase(metrics_executor_totalDuration_seconds_total[10m])
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) >= 300)
-  > 0.1 <= 0.2"#
+                r#"application:metrics_executor_gc_time:ratio_task_time10m > 0.1 <= 0.2"#
             ))
             .summary("{{ $labels.application_name }} spends over 10 % of task time in GC")
             .description("The executors of {{ $labels.application_name }} ({{ $labels.application_id }}) spent {{ $value | humanizePercentage }} of their task time collecting garbage over 10 minutes, for 5 minutes (Dr. Elephant: 10 % moderate). It costs real time: see the recipe before it reaches 20 %."),
@@ -144,13 +177,7 @@ pub fn group(o: &Options) -> RuleGroup {
         ))
         .alert(application(
             AlertRule::new("SparkGcTimeCritical", Severity::Warning, promql!(
-                r#"sum by (application_id, application_name) (
-    (increase(metrics_executor_MinorGCTime_seconds_total[10m]) + increase(metrics_executor_MajorGCTime_seconds_total[10m]))
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0))
-  / (sum by (application_id, application_name) (
-    increase(metrics_executor_totalDuration_seconds_total[10m])
-    and on (application_id, executor_id) (metrics_executor_maxTasks > 0)) >= 300)
-  > 0.2"#
+                r#"application:metrics_executor_gc_time:ratio_task_time10m > 0.2"#
             ))
             .summary("{{ $labels.application_name }} spends over 20 % of task time in GC")
             .description("The executors of {{ $labels.application_name }} ({{ $labels.application_id }}) spent {{ $value | humanizePercentage }} of their task time collecting garbage over 10 minutes, for 5 minutes (Dr. Elephant's critical tier: 20 %). They mostly collect garbage: give tasks more heap, cache less or serialized, and look for huge objects per record."),
@@ -158,14 +185,11 @@ pub fn group(o: &Options) -> RuleGroup {
             Key::GcTotal,
             o,
         ))
-        // Shuffle fetch wait over run time (spark-exporter's executor series). No tool
-        // publishes a tier for it; the Profiling panel's, 10 % orange and 25 % red, name
-        // the shuffle as the bottleneck. Same window and floor as GC.
+        // Shuffle fetch wait: no tool publishes a tier for it; the Profiling panel's, 10 %
+        // orange and 25 % red, name the shuffle as the bottleneck.
         .alert(application(
             AlertRule::new("SparkShuffleFetchWaitHigh", Severity::Info, promql!(
-                r#"sum by (application_id, application_name) (increase(spark_executor_shuffle_fetch_wait_seconds_total[10m]))
-  / (sum by (application_id, application_name) (increase(spark_executor_run_seconds_total[10m])) >= 300)
-  > 0.1 <= 0.25"#
+                r#"application:spark_executor_shuffle_fetch_wait:ratio_run_time10m > 0.1 <= 0.25"#
             ))
             .summary("Tasks of {{ $labels.application_name }} wait on shuffle fetches")
             .description("Tasks of {{ $labels.application_name }} ({{ $labels.application_id }}) spent {{ $value | humanizePercentage }} of their run time blocked on shuffle blocks over 10 minutes, for 5 minutes (the panel's orange tier, 10 %)."),
@@ -175,9 +199,7 @@ pub fn group(o: &Options) -> RuleGroup {
         ))
         .alert(application(
             AlertRule::new("SparkShuffleFetchWaitCritical", Severity::Warning, promql!(
-                r#"sum by (application_id, application_name) (increase(spark_executor_shuffle_fetch_wait_seconds_total[10m]))
-  / (sum by (application_id, application_name) (increase(spark_executor_run_seconds_total[10m])) >= 300)
-  > 0.25"#
+                r#"application:spark_executor_shuffle_fetch_wait:ratio_run_time10m > 0.25"#
             ))
             .summary("The shuffle is the bottleneck of {{ $labels.application_name }}")
             .description("Tasks of {{ $labels.application_name }} ({{ $labels.application_id }}) spent {{ $value | humanizePercentage }} of their run time blocked on shuffle blocks over 10 minutes, for 5 minutes (the panel's red tier, 25 %): the network or the executors serving the blocks cannot keep up."),
@@ -235,16 +257,11 @@ pub fn group(o: &Options) -> RuleGroup {
             Key::StageTaskDuration,
             o,
         ))
-        // Long stages, Dr. Elephant's way: the stage's task run time over the number of
-        // executors (15 low, 30 moderate, 45 severe, 60 critical minutes). Info from 30,
-        // warning from 60.
+        // Long stages: Dr. Elephant rates 15 low, 30 moderate, 45 severe, 60 critical
+        // minutes per executor. Info from 30, warning from 60.
         .alert(long_stage(
             AlertRule::new("SparkStageLong", Severity::Info, promql!(
-                r#"(
-  max by (application_id, application_name, stage_id, attempt_id) (spark_stage_run_seconds_total)
-    / on (application_id) group_left count by (application_id) (metrics_executor_totalCores{executor_id!="driver"})
-    / 60 >= 30 < 60
-) * on (application_id, stage_id, attempt_id) group_left (stage_name) max by (application_id, stage_id, attempt_id, stage_name) (spark_stage_info)"#
+                r#"stage:spark_stage_run_minutes:per_executor >= 30 < 60"#
             ))
             .summary("Stage {{ $labels.stage_id }} of {{ $labels.application_name }} runs long")
             .description("Stage {{ $labels.stage_id }} ({{ $labels.stage_name }}) has {{ $value | printf \"%.0f\" }} minutes of task time per executor (Dr. Elephant: 30 moderate, 60 critical). More partitions and executors, or less data: filter and prune early."),
@@ -252,11 +269,7 @@ pub fn group(o: &Options) -> RuleGroup {
         ))
         .alert(long_stage(
             AlertRule::new("SparkStageVeryLong", Severity::Warning, promql!(
-                r#"(
-  max by (application_id, application_name, stage_id, attempt_id) (spark_stage_run_seconds_total)
-    / on (application_id) group_left count by (application_id) (metrics_executor_totalCores{executor_id!="driver"})
-    / 60 >= 60
-) * on (application_id, stage_id, attempt_id) group_left (stage_name) max by (application_id, stage_id, attempt_id, stage_name) (spark_stage_info)"#
+                r#"stage:spark_stage_run_minutes:per_executor >= 60"#
             ))
             .summary("Stage {{ $labels.stage_id }} of {{ $labels.application_name }} runs over an hour per executor")
             .description("Stage {{ $labels.stage_id }} ({{ $labels.stage_name }}) has {{ $value | printf \"%.0f\" }} minutes of task time per executor, beyond Dr. Elephant's critical hour. Split the work: more partitions and executors, or less data."),

@@ -93,22 +93,22 @@ pub fn group(o: &Options) -> RuleGroup {
         // spark.kubernetes.executor.deleteOnTermination=false, so the series may live one
         // scrape: `keep_firing_for` holds the page 15 minutes.
         .alert(runbook_section(
-                AlertRule::new("SparkPodOOMKilled", Severity::Critical, promql!(
-                    r#"(
+            AlertRule::new("SparkPodOOMKilled", Severity::Critical, promql!(
+                r#"(
     max by (namespace, pod, container) (kube_pod_container_status_terminated_reason{reason="OOMKilled"})
       unless on (namespace, pod, container) max by (namespace, pod, container) (kube_pod_container_status_terminated_reason{reason="OOMKilled"} offset 15m)
   or
     max by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason="OOMKilled"})
       and on (namespace, pod, container) max by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total[15m])) > 0
 ) * on (namespace, pod) group_left (application_id, application_name, spark_role) namespace_pod:spark_application:info"#
-                ))
-                .keep_firing_for(Duration::minutes(15))
-                .summary("The {{ $labels.spark_role }} pod {{ $labels.pod }} of {{ $labels.application_name }} was OOM killed")
-                .description("Container {{ $labels.container }} of {{ $labels.spark_role }} pod {{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.application_id }}) was killed for exceeding its memory limit (OOMKilled). The limit is the heap plus the memory overhead: raise spark.{{ $labels.spark_role }}.memoryOverhead (off-heap, Python workers, native buffers) before the heap."),
-                Recipe::KubernetesPods,
-                PROFILING,
-                ProfilingKey::RssPeak,
-                o,
+            ))
+            .keep_firing_for(Duration::minutes(15))
+            .summary("The {{ $labels.spark_role }} pod {{ $labels.pod }} of {{ $labels.application_name }} was OOM killed")
+            .description("Container {{ $labels.container }} of {{ $labels.spark_role }} pod {{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.application_id }}) was killed for exceeding its memory limit (OOMKilled). The limit is the heap plus the memory overhead: raise spark.{{ $labels.spark_role }}.memoryOverhead (off-heap, Python workers, native buffers) before the heap."),
+            Recipe::KubernetesPods,
+            PROFILING,
+            ProfilingKey::RssPeak,
+            o,
         ))
         // kubernetes-mixin's KubePodCrashLooping: CrashLoopBackOff seen within 5 minutes,
         // for 15 (https://github.com/kubernetes-monitoring/kubernetes-mixin,

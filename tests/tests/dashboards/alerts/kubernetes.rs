@@ -55,6 +55,29 @@ fn executor_pod() -> Vec<(String, &'static str)> {
     ]
 }
 
+/// The executor pod with these series of its own.
+fn executor_pod_with(series: Vec<(String, &'static str)>) -> Vec<(String, &'static str)> {
+    let mut s = executor_pod();
+    s.extend(series);
+    s
+}
+
+/// An executor container in CrashLoopBackOff from the start, restarted every 5 minutes.
+fn crash_looping() -> Vec<(String, &'static str)> {
+    executor_pod_with(vec![
+        executor(
+            "kube_pod_container_status_waiting_reason",
+            r#", reason="CrashLoopBackOff""#,
+            "1x100",
+        ),
+        executor(
+            "kube_pod_container_status_restarts_total",
+            "",
+            "1x19 2x19 3x19 4x19 5x20",
+        ),
+    ])
+}
+
 /// The driver's executor summary (its `application_name` is Spark's own).
 fn driver_reports(values: &'static str) -> (String, &'static str) {
     series(
@@ -129,15 +152,11 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             alert: "SparkPodOOMKilled",
             name: "an executor (restartPolicy Never) is OOM killed at 1m45s",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_terminated_reason",
-                    oom,
-                    "_x7 1x40",
-                ));
-                s
-            },
+            series: executor_pod_with(vec![executor(
+                "kube_pod_container_status_terminated_reason",
+                oom,
+                "_x7 1x40",
+            )]),
             eval: "3m",
             fires: Some((labels(EXECUTOR_POD, "executor", true), 1.0)),
         },
@@ -161,65 +180,47 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             alert: "SparkPodOOMKilled",
             name: "a restarted container whose last termination was an OOM kill",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
+            series: executor_pod_with(vec![
+                executor(
                     "kube_pod_container_status_last_terminated_reason",
                     oom,
                     "_x7 1x40",
-                ));
-                s.push(executor(
-                    "kube_pod_container_status_restarts_total",
-                    "",
-                    "0x7 1x40",
-                ));
-                s
-            },
+                ),
+                executor("kube_pod_container_status_restarts_total", "", "0x7 1x40"),
+            ]),
             eval: "3m",
             fires: Some((labels(EXECUTOR_POD, "executor", true), 1.0)),
         },
         Case {
             alert: "SparkPodOOMKilled",
             name: "Spark deleted the killed executor's pod at once: one scrape saw it",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_terminated_reason",
-                    oom,
-                    "_x7 1x1 stale",
-                ));
-                s
-            },
+            series: executor_pod_with(vec![executor(
+                "kube_pod_container_status_terminated_reason",
+                oom,
+                "_x7 1x1 stale",
+            )]),
             eval: "10m",
             fires: Some((labels(EXECUTOR_POD, "executor", true), 1.0)),
         },
         Case {
             alert: "SparkPodOOMKilled",
             name: "an executor that ended normally (Completed)",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_terminated_reason",
-                    r#", reason="Completed""#,
-                    "_x7 1x40",
-                ));
-                s
-            },
+            series: executor_pod_with(vec![executor(
+                "kube_pod_container_status_terminated_reason",
+                r#", reason="Completed""#,
+                "_x7 1x40",
+            )]),
             eval: "3m",
             fires: None,
         },
         Case {
             alert: "SparkPodOOMKilled",
             name: "an OOM kill 35 minutes ago, the pod kept (deleteOnTermination=false)",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_terminated_reason",
-                    oom,
-                    "1x160",
-                ));
-                s
-            },
+            series: executor_pod_with(vec![executor(
+                "kube_pod_container_status_terminated_reason",
+                oom,
+                "1x160",
+            )]),
             eval: "35m",
             fires: None,
         },
@@ -249,55 +250,25 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             alert: "SparkPodCrashLooping",
             name: "the executor container is in CrashLoopBackOff for 20 minutes, 4 restarts",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_waiting_reason",
-                    r#", reason="CrashLoopBackOff""#,
-                    "1x100",
-                ));
-                s.push(executor(
-                    "kube_pod_container_status_restarts_total",
-                    "",
-                    "1x19 2x19 3x19 4x19 5x20",
-                ));
-                s
-            },
+            series: crash_looping(),
             eval: "20m",
             fires: Some((labels(EXECUTOR_POD, "executor", true), 4.025)),
         },
         Case {
             alert: "SparkPodCrashLooping",
             name: "CrashLoopBackOff for 10 minutes, less than its for",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_waiting_reason",
-                    r#", reason="CrashLoopBackOff""#,
-                    "1x100",
-                ));
-                s.push(executor(
-                    "kube_pod_container_status_restarts_total",
-                    "",
-                    "1x19 2x19 3x19 4x19 5x20",
-                ));
-                s
-            },
+            series: crash_looping(),
             eval: "10m",
             fires: None,
         },
         Case {
             alert: "SparkPodCrashLooping",
             name: "a container that restarted once and runs",
-            series: {
-                let mut s = executor_pod();
-                s.push(executor(
-                    "kube_pod_container_status_restarts_total",
-                    "",
-                    "0x20 1x80",
-                ));
-                s
-            },
+            series: executor_pod_with(vec![executor(
+                "kube_pod_container_status_restarts_total",
+                "",
+                "0x20 1x80",
+            )]),
             eval: "20m",
             fires: None,
         },

@@ -302,9 +302,7 @@ fn every_alert_has_a_row_in_the_docs_and_a_runbook_that_exists() {
             if !anchor.is_empty() {
                 let text = std::fs::read_to_string(&path).unwrap();
                 assert!(
-                    text.lines()
-                        .filter(|l| l.starts_with('#'))
-                        .any(|l| heading_anchor(l) == anchor),
+                    crate::recipes::anchors(&text).contains(anchor),
                     "{}: {file} has no heading with the anchor #{anchor}",
                     a.alert
                 );
@@ -316,19 +314,4 @@ fn every_alert_has_a_row_in_the_docs_and_a_runbook_that_exists() {
             );
         }
     }
-}
-
-/// GitHub's anchor for a Markdown heading line: lower case, spaces to `-`, other
-/// punctuation dropped.
-fn heading_anchor(line: &str) -> String {
-    line.trim_start_matches('#')
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
 }
