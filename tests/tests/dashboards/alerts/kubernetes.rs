@@ -10,6 +10,10 @@
 use super::{series, Case};
 
 const KSM: &str = r#"job="kube-state-metrics", instance="10.244.0.12:8080""#;
+/// A pod-level series (no `container` of its own) scraped by kube-prometheus-stack's
+/// ServiceMonitor (`honorLabels: true`) also gets the target's: the alerts aggregate them
+/// away.
+const KSM_POD: &str = r#"job="kube-state-metrics", instance="10.244.0.12:8080", container="kube-state-metrics", endpoint="http", service="kube-state-metrics""#;
 const NS: &str = "spark-jobs";
 const APP_ID: &str = "spark-6b1f0c2d9e8a4f7b8c3d2e1f0a9b8c7d";
 const EXECUTOR_POD: &str = "etl-3f9a1c8e5d7b-exec-1";
@@ -20,7 +24,7 @@ fn pod_labels(pod: &str, role: &str, uid: &str) -> (String, &'static str) {
     series(
         "kube_pod_labels",
         &format!(
-            r#"namespace="{NS}", pod="{pod}", uid="{uid}", label_spark_role="{role}", label_spark_app_selector="{APP_ID}", label_spark_app_name="etl", {KSM}"#
+            r#"namespace="{NS}", pod="{pod}", uid="{uid}", label_spark_role="{role}", label_spark_app_selector="{APP_ID}", label_spark_app_name="etl", {KSM_POD}"#
         ),
         "1x200",
     )
@@ -138,7 +142,7 @@ fn phases(pending: &'static str, running: &'static str) -> Vec<(String, &'static
         s.push(series(
             "kube_pod_status_phase",
             &format!(
-                r#"namespace="{NS}", pod="{EXECUTOR_POD}", uid="{EXEC_UID}", phase="{phase}", {KSM}"#
+                r#"namespace="{NS}", pod="{EXECUTOR_POD}", uid="{EXEC_UID}", phase="{phase}", {KSM_POD}"#
             ),
             values,
         ));
