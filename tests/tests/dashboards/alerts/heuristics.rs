@@ -159,7 +159,7 @@ fn slots(task: &'static str, active_jobs: &'static str) -> Vec<(String, &'static
     s.push(exec("metrics_executor_maxTasks", "driver", "0x80"));
     s.push(series(
         "spark_DAGScheduler_job_activeJobs_Value",
-        r#"application_id="app-1", spark_namespace="app-1", spark_instance="driver", type="gauges", job="spark-driver", instance="driver:4040""#,
+        r#"application_id="app-1", spark_namespace="spark", spark_instance="driver", type="gauges", job="spark-driver", instance="driver:4040""#,
         active_jobs,
     ));
     s
