@@ -1,6 +1,7 @@
-//! Group `spark-heuristics`: the problems Dr. Elephant, Dataflint and Databricks' query
-//! profile name, at their published thresholds, each alert linked to the Spark Profiling
-//! panel that shows it (coloured at the same tiers).
+//! Group `spark-heuristics`: the problems Dr. Elephant, Dataflint and Databricks' Spark UI
+//! guide name, at their published thresholds, each alert linked to the Spark Profiling
+//! panel that shows it, coloured at the same tiers (the long-stage alerts to Spark Job
+//! Tracing's jobs and stages).
 //!
 //! Sources of the thresholds (also in `docs/alerts.md`):
 //! - Dr. Elephant, linkedin/dr-elephant `app/com/linkedin/drelephant/spark/heuristics/`:
