@@ -137,6 +137,9 @@ pub enum Recipe {
     Gc,
     ProfilingGuide,
     Stack,
+    /// Spark's driver and executor pods on Kubernetes: OOM kills, crash loops, pending
+    /// pods (the `spark-kubernetes` alerts' runbook).
+    KubernetesPods,
 }
 
 impl Recipe {
@@ -167,6 +170,10 @@ impl Recipe {
             Recipe::Stack => (
                 "observability/observability-stack.md",
                 "Guide: the observability stack",
+            ),
+            Recipe::KubernetesPods => (
+                "troubleshoot/spark-pods-on-kubernetes.md",
+                "Recipe: Spark pods on Kubernetes",
             ),
         }
     }

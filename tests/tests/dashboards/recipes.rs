@@ -344,7 +344,7 @@ fn slug(heading: &str) -> String {
 }
 
 /// The anchors of a markdown file's headings, with GitHub's `-1`, `-2` for repeats.
-fn anchors(text: &str) -> BTreeSet<String> {
+pub(crate) fn anchors(text: &str) -> BTreeSet<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = BTreeSet::new();
     for (_, line) in lines_outside_fences(text) {

@@ -1,76 +1,24 @@
-//! The Spark alerting rules, one [`RuleGroup`] per concern; `cargo xtask alerts build`
-//! writes each to `dist/alerts/<group>.yml`. `docs/alerts.md` is their table: what each
-//! means, its threshold and where the threshold comes from.
-//!
-//! Every expression reads series a real Spark 4.3 exposes through the metrics contract
-//! (`provisioning/prometheus/prometheus.yml`): the driver's Dropwizard registry, relabelled
-//! to `spark_<source>_<metric>` with the `application_id` of the target, and the executor
-//! summaries `metrics_executor_*{application_id, application_name, executor_id}`. Every
-//! alert links its recipe (`runbook_url`) and the Spark Job Tracing panel that shows it
-//! (`dashboard_url`, from the panel's key).
-//!
-//! ```
-//! let groups = dashboards::alerts::all();
-//! assert_eq!(groups[0].name(), "spark-outcome");
-//! ```
+//! Group `spark-outcome`: application and job outcome, from the driver's appStatus
+//! counters and the executor summaries.
 
 use dashboard_dsl::alert::{AlertRule, RuleGroup, Severity};
 use dashboard_dsl::promql;
 use dashboard_dsl::query::PromQl;
 use dashboard_dsl::rules::Duration;
 
+use super::{spark_alert, INTERVAL};
 use crate::common::Recipe;
-use crate::common::TRACING_UID as JOB_TRACING;
 use crate::spark_job_tracing::Key;
 use crate::Options;
 
-/// How often the Spark groups are evaluated: twice the contract's scrape interval (15 s),
-/// so each evaluation sees a new sample without waiting a whole minute.
-pub const INTERVAL: Duration = Duration::seconds(30);
-
-/// Every rule group with the default [`Options`]: a plain `fn() -> Vec<RuleGroup>`, as
-/// `dashboard_cli::Project::with_alerts` takes it.
-///
-/// ```
-/// assert!(!dashboards::alerts::all().is_empty());
-/// ```
-pub fn all() -> Vec<RuleGroup> {
-    all_with(&Options::default())
-}
-
-/// Every rule group with `options` (the recipes' base URL for `runbook_url`).
-///
-/// ```
-/// let o = dashboards::Options { recipes_url: "https://docs.example.com/recipes".into() };
-/// assert_eq!(dashboards::alerts::all_with(&o).len(), 1);
-/// ```
-pub fn all_with(options: &Options) -> Vec<RuleGroup> {
-    vec![outcome(options)]
-}
-
-/// An alert linked to its recipe and to a Spark Job Tracing panel, with the application
-/// picked in the link when the expression keeps its name.
-fn spark_alert(
-    alert: AlertRule,
-    recipe: Recipe,
-    panel: Key,
-    by_name: bool,
-    o: &Options,
-) -> AlertRule {
-    let alert = alert
-        .runbook_url(&recipe.url(o))
-        .dashboard_panel_on(JOB_TRACING, panel);
-    let alert = if by_name {
-        alert.dashboard_var("app", "{{ $labels.application_name }}")
-    } else {
-        alert
-    };
-    alert.dashboard_var("app_id", "{{ $labels.application_id }}")
-}
-
 /// Application and job outcome: failures the scheduler reports, executors lost, the
 /// application gone.
-fn outcome(o: &Options) -> RuleGroup {
+///
+/// ```
+/// let g = dashboards::alerts::outcome::group(&dashboards::Options::default());
+/// assert_eq!(g.name(), "spark-outcome");
+/// ```
+pub fn group(o: &Options) -> RuleGroup {
     RuleGroup::new("spark-outcome")
         .interval(INTERVAL)
         .alert(spark_alert(

@@ -14,178 +14,37 @@ use dashboard_dsl::rules::{Rule, RuleGroup};
 use integration_tests::manifests::crd_check;
 use serde_json::{json, Value};
 
+mod heuristics;
+mod kubernetes;
+mod outcome;
+
 const PROJECT: Project =
     Project::new("xtask", dashboards::all).with_alerts(dashboards::alerts::all);
 
 const PROMTOOL: &str = "/usr/bin/promtool";
 
-/// The labels every driver series carries through the contract's relabelling.
-const DRIVER: &str = r#"application_id="app-1", spark_namespace="app-1", spark_instance="driver", type="counters", job="spark-driver", instance="driver:4040""#;
-/// The labels of the executor summaries (`honor_labels`).
-const EXEC: &str = r#"application_id="app-1", application_name="etl", job="spark-executors", instance="driver:4040""#;
-
 /// One alert's proof: input series (name{labels} and promtool's expanding notation,
 /// one sample every 15 s), when to look, and what must be firing then.
-struct Case {
-    alert: &'static str,
+pub(super) struct Case {
+    pub(super) alert: &'static str,
     /// What the case shows.
-    name: &'static str,
-    series: Vec<(String, &'static str)>,
-    eval: &'static str,
+    pub(super) name: &'static str,
+    pub(super) series: Vec<(String, &'static str)>,
+    pub(super) eval: &'static str,
     /// The alert's result labels and `$value` when it must fire; `None`: silent.
-    fires: Option<(Vec<(&'static str, &'static str)>, f64)>,
+    pub(super) fires: Option<(Vec<(&'static str, &'static str)>, f64)>,
 }
 
-fn series(name: &str, labels: &str, values: &'static str) -> (String, &'static str) {
+pub(super) fn series(name: &str, labels: &str, values: &'static str) -> (String, &'static str) {
     (format!("{name}{{{labels}}}"), values)
 }
 
-fn exec(name: &str, executor: &str, values: &'static str) -> (String, &'static str) {
-    series(
-        name,
-        &format!(r#"{EXEC}, executor_id="{executor}""#),
-        values,
-    )
-}
-
-const APP: [(&str, &str); 1] = [("application_id", "app-1")];
-const APP_NAMED: [(&str, &str); 2] = [("application_id", "app-1"), ("application_name", "etl")];
-
-/// Tasks: `failed` and `total` grow by these every 15 s on executor 1; the driver runs none.
-fn tasks(failed: &'static str, total: &'static str) -> Vec<(String, &'static str)> {
-    vec![
-        exec("metrics_executor_failedTasks_total", "1", failed),
-        exec("metrics_executor_totalTasks_total", "1", total),
-        exec("metrics_executor_failedTasks_total", "driver", "0x40"),
-        exec("metrics_executor_totalTasks_total", "driver", "0x40"),
-    ]
-}
-
+/// Every group's cases.
 fn cases() -> Vec<Case> {
-    let counter = |metric: &str, values| vec![series(metric, DRIVER, values)];
-    let jobs = "spark_appStatus_jobs_failedJobs_Count";
-    let stages = "spark_appStatus_stages_failedStages_Count";
-    let cores = "metrics_executor_totalCores";
-    vec![
-        Case {
-            alert: "SparkJobFailed",
-            name: "a job fails at 2m45s",
-            series: counter(jobs, "0x10 1x10"),
-            eval: "4m",
-            fires: Some((APP.to_vec(), 1.0)),
-        },
-        Case {
-            alert: "SparkJobFailed",
-            name: "no job fails",
-            series: counter(jobs, "0x20"),
-            eval: "4m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkStageFailed",
-            name: "a stage fails at 2m45s",
-            series: counter(stages, "0x10 1x10"),
-            eval: "4m",
-            fires: Some((APP.to_vec(), 1.0)),
-        },
-        Case {
-            alert: "SparkStageFailed",
-            name: "no stage fails",
-            series: counter(stages, "0x20"),
-            eval: "4m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkTaskFailureRateHigh",
-            name: "a quarter of the tasks fail, for 8 minutes",
-            series: tasks("0+1x40", "0+4x40"),
-            eval: "8m",
-            fires: Some((APP_NAMED.to_vec(), 0.25)),
-        },
-        Case {
-            alert: "SparkTaskFailureRateHigh",
-            name: "a quarter of the tasks fail, for less than its for",
-            series: tasks("0+1x40", "0+4x40"),
-            eval: "3m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkTaskFailureRateHigh",
-            name: "one task in twenty fails",
-            series: tasks("0+1x40", "0+20x40"),
-            eval: "8m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkTaskFailureRateCritical",
-            name: "three tasks in four fail, for 8 minutes",
-            series: tasks("0+3x40", "0+4x40"),
-            eval: "8m",
-            fires: Some((APP_NAMED.to_vec(), 0.75)),
-        },
-        Case {
-            alert: "SparkTaskFailureRateCritical",
-            name: "three tasks in four fail, for less than its for",
-            series: tasks("0+3x40", "0+4x40"),
-            eval: "3m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkTaskFailureRateCritical",
-            name: "a quarter of the tasks fail (the warning's tier only)",
-            series: tasks("0+1x40", "0+4x40"),
-            eval: "8m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkExecutorRemoved",
-            name: "executor 1 goes at 2m45s, the driver and executor 2 stay",
-            series: vec![
-                exec(cores, "driver", "0x40"),
-                exec(cores, "1", "1x10 stale"),
-                exec(cores, "2", "1x40"),
-            ],
-            eval: "4m",
-            fires: Some((
-                vec![
-                    ("application_id", "app-1"),
-                    ("application_name", "etl"),
-                    ("executor_id", "1"),
-                ],
-                1.0,
-            )),
-        },
-        Case {
-            alert: "SparkExecutorRemoved",
-            name: "the application ends: driver and executors go together",
-            series: vec![
-                exec(cores, "driver", "0x10 stale"),
-                exec(cores, "1", "1x10 stale"),
-            ],
-            eval: "4m",
-            fires: None,
-        },
-        Case {
-            alert: "SparkApplicationEnded",
-            name: "the driver goes at 2m45s",
-            series: vec![
-                exec(cores, "driver", "0x10 stale"),
-                exec(cores, "1", "1x10 stale"),
-            ],
-            eval: "3m",
-            fires: Some((APP_NAMED.to_vec(), 0.0)),
-        },
-        Case {
-            alert: "SparkApplicationEnded",
-            name: "the application runs on, an executor goes",
-            series: vec![
-                exec(cores, "driver", "0x20"),
-                exec(cores, "1", "1x10 stale"),
-            ],
-            eval: "3m",
-            fires: None,
-        },
-    ]
+    let mut cases = outcome::cases();
+    cases.extend(heuristics::cases());
+    cases.extend(kubernetes::cases());
+    cases
 }
 
 /// Go's `%.4g` (what `humanizePercentage` prints) for the values these cases produce.
@@ -219,7 +78,11 @@ fn expand(template: &str, labels: &BTreeMap<&str, &str>, value: f64) -> String {
         let text = match (head, pipe) {
             ("$value", Some("humanizePercentage")) => format!("{}%", go_g4(value * 100.0)),
             ("$value", Some(r#"printf "%.0f""#)) => format!("{value:.0}"),
-            (label, None | Some("urlquery")) if label.starts_with("$labels.") => {
+            ("$value", Some(r#"printf "%.1f""#)) => format!("{value:.1}"),
+            (label, None) if label.starts_with("$labels.") => {
+                labels[&label["$labels.".len()..]].to_string()
+            }
+            (label, Some("urlquery")) if label.starts_with("$labels.") => {
                 let v = labels[&label["$labels.".len()..]];
                 assert!(
                     v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
@@ -433,11 +296,17 @@ fn every_alert_has_a_row_in_the_docs_and_a_runbook_that_exists() {
             let recipe = runbook
                 .strip_prefix(&base)
                 .unwrap_or_else(|| panic!("{}: runbook {runbook} is not a recipe", a.alert));
-            assert!(
-                root.join("docs/recipes").join(recipe).is_file(),
-                "{}: {recipe} does not exist",
-                a.alert
-            );
+            let (file, anchor) = recipe.split_once('#').unwrap_or((recipe, ""));
+            let path = root.join("docs/recipes").join(file);
+            assert!(path.is_file(), "{}: {file} does not exist", a.alert);
+            if !anchor.is_empty() {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    crate::recipes::anchors(&text).contains(anchor),
+                    "{}: {file} has no heading with the anchor #{anchor}",
+                    a.alert
+                );
+            }
             assert!(
                 table.contains(&format!("(recipes/{recipe})")),
                 "docs/alerts.md links another runbook for {}",
