@@ -4,6 +4,9 @@
 
 pub mod harness;
 
+/// The Spark rule files, written for a test's Prometheus to load.
+pub mod rules;
+
 /// The YAML under `provisioning/`, and the Kubernetes validators.
 pub mod manifests;
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dashboard_cli::{AlertsCommand, AlertsFormat, Project, DEFAULT_GRAFANA_URL};
+use dashboard_cli::{AlertsCommand, AlertsFormat, DEFAULT_GRAFANA_URL};
 use dashboard_dsl::rules::{Rule, RuleGroup};
 use integration_tests::manifests::crd_check;
 use serde_json::{json, Value};
@@ -18,8 +18,7 @@ mod heuristics;
 mod kubernetes;
 mod outcome;
 
-const PROJECT: Project =
-    Project::new("xtask", dashboards::all).with_alerts(dashboards::alerts::all);
+use integration_tests::rules::PROJECT;
 
 const PROMTOOL: &str = "/usr/bin/promtool";
 
