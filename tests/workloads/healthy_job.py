@@ -1,0 +1,46 @@
+"""A healthy Spark workload: even keys, no failure, no spill, tasks of a reasonable size.
+
+What the alert rules must stay silent on (no critical or warning alert): the counterpart of
+the fixtures' spark_job.py, which fails a job, skews a join and forces spills on purpose.
+The metrics configuration comes from the harness' spark-defaults.conf (the contract).
+
+Usage: python healthy_job.py [run_seconds] [linger_seconds]
+"""
+import sys
+import time
+
+from pyspark.sql import SparkSession, functions as F
+
+RUN_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 30
+LINGER_SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 10
+
+
+def main():
+    t0 = time.time()
+    spark = SparkSession.builder.appName("spark-healthy-probe").getOrCreate()
+    sc = spark.sparkContext
+    t_ready = time.time()
+    print(f"PROBE spark {spark.version} app_id={sc.applicationId} "
+          f"session_start_s={t_ready - t0:.2f} ui={sc.uiWebUrl}", flush=True)
+
+    # Keys spread evenly over 200 values; partitions sized so that every task does work.
+    facts = (spark.range(400_000, numPartitions=4)
+             .withColumn("k", (F.col("id") % 200).cast("int"))
+             .withColumn("v", F.col("id") * 0.5))
+    dims = spark.range(200, numPartitions=1).withColumnRenamed("id", "k")
+    it = 0
+    while time.time() - t_ready < RUN_SECONDS:
+        it += 1
+        facts.join(dims, "k").groupBy("k").agg(F.sum("v")).collect()
+        facts.groupBy((F.col("k") % 10).alias("g")).count().collect()
+        print(f"PROBE iter {it} done t={time.time() - t_ready:.1f}s", flush=True)
+
+    print(f"PROBE workload done after {time.time() - t_ready:.1f}s, lingering "
+          f"{LINGER_SECONDS}s for scrapes", flush=True)
+    time.sleep(LINGER_SECONDS)
+    spark.stop()
+    print("PROBE stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()
