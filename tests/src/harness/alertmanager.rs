@@ -80,10 +80,14 @@ impl AlertmanagerOptions {
     pub fn provisioning() -> Result<Self, HarnessError> {
         let path = contract_alertmanager_config();
         let read = |p: &Path| {
-            fs::read_to_string(p).map_err(|e| HarnessError::io(format!("reading {}", p.display()), e))
+            fs::read_to_string(p)
+                .map_err(|e| HarnessError::io(format!("reading {}", p.display()), e))
         };
         let mut options = Self::new(read(&path)?);
-        let dir = path.parent().expect("a file has a parent").join("templates");
+        let dir = path
+            .parent()
+            .expect("a file has a parent")
+            .join("templates");
         let entries = fs::read_dir(&dir)
             .map_err(|e| HarnessError::io(format!("listing {}", dir.display()), e))?;
         for entry in entries {
@@ -91,7 +95,11 @@ impl AlertmanagerOptions {
                 .map_err(|e| HarnessError::io(format!("listing {}", dir.display()), e))?
                 .path();
             if p.extension().is_some_and(|e| e == "tmpl") {
-                let name = p.file_name().expect("a file name").to_string_lossy().into_owned();
+                let name = p
+                    .file_name()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .into_owned();
                 options.templates.insert(name, read(&p)?);
             }
         }
@@ -204,12 +212,16 @@ impl Alertmanager {
             write(&secrets.join(relative(path, "secret")?), content)?;
         }
         for (name, content) in &options.templates {
-            write(&dir.path().join("templates").join(relative(name, "template")?), content)?;
+            write(
+                &dir.path()
+                    .join("templates")
+                    .join(relative(name, "template")?),
+                content,
+            )?;
         }
-        let config = options.config.replace(
-            ALERTMANAGER_SECRETS_DIR,
-            &format!("{}/", secrets.display()),
-        );
+        let config = options
+            .config
+            .replace(ALERTMANAGER_SECRETS_DIR, &format!("{}/", secrets.display()));
         let config_path = dir.path().join("alertmanager.yml");
         write(&config_path, &config)?;
 
@@ -223,7 +235,10 @@ impl Alertmanager {
         let mut command = Command::new(bin);
         command
             .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!("--storage.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             // An empty address disables the cluster (and its listener), per `--help` of 0.25.
             .arg("--cluster.listen-address=")
@@ -253,7 +268,15 @@ impl Alertmanager {
     fn wait_ready(&mut self) -> Result<(), HarnessError> {
         let what = format!("Alertmanager ({})", self.url);
         let hint = self.check_config_hint();
-        wait_http_ready(&mut self.child, &self.client, &self.url, &what, &self.log, READY_TIMEOUT, &hint)
+        wait_http_ready(
+            &mut self.child,
+            &self.client,
+            &self.url,
+            &what,
+            &self.log,
+            READY_TIMEOUT,
+            &hint,
+        )
     }
 
     /// What to run to see why Alertmanager refused its configuration.
@@ -314,7 +337,12 @@ impl Alertmanager {
                 inhibited_by: a
                     .pointer("/status/inhibitedBy")
                     .and_then(Value::as_array)
-                    .map(|l| l.iter().filter_map(Value::as_str).map(String::from).collect())
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 receivers: a
                     .get("receivers")
@@ -404,7 +432,10 @@ impl Drop for Alertmanager {
 /// A path the harness writes below its directory: relative, without `..`.
 fn relative<'a>(path: &'a str, what: &str) -> Result<&'a Path, HarnessError> {
     let p = Path::new(path);
-    if p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+    if p.is_absolute()
+        || p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
         return Err(HarnessError::Input {
             path: p.to_path_buf(),
             message: format!(
@@ -496,8 +527,11 @@ impl NotificationReceiver {
                     Reply::Respond(Response::text(200, "text/plain", "ok"))
                 }
                 Err(e) => {
-                    sink.rejected
-                        .push(format!("{}: {e}: {}", req.path, String::from_utf8_lossy(&req.body)));
+                    sink.rejected.push(format!(
+                        "{}: {e}: {}",
+                        req.path,
+                        String::from_utf8_lossy(&req.body)
+                    ));
                     Reply::Respond(Response::text(400, "text/plain", "invalid_payload"))
                 }
             }
@@ -580,7 +614,10 @@ mod tests {
         assert!(relative("spark-alertmanager/slack-api-url", "secret").is_ok());
         for bad in ["/etc/alertmanager/secrets/x", "../x", "a/../../x"] {
             let err = relative(bad, "secret").unwrap_err().to_string();
-            assert!(err.contains(bad) && err.contains("must be relative"), "{err}");
+            assert!(
+                err.contains(bad) && err.contains("must be relative"),
+                "{err}"
+            );
         }
     }
 }

@@ -290,10 +290,7 @@ fn find_program(
     }
     Err(HarnessError::MissingPrerequisite {
         what: what.into(),
-        looked_at: format!(
-            "{var} unset, {} in /usr/bin and PATH",
-            names.join(" or ")
-        ),
+        looked_at: format!("{var} unset, {} in /usr/bin and PATH", names.join(" or ")),
         hint: format!("{PREPARE_HINT} (As root it runs `apt-get install -y {package}`.)"),
     })
 }

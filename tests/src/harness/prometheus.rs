@@ -106,7 +106,11 @@ impl PrometheusOptions {
     /// the contract's global `evaluation_interval`. It rewrites `interval:` of every group in
     /// the copied rule files and `global.evaluation_interval` of the copied configuration;
     /// the rules themselves (expressions, `for`, `keep_firing_for`, labels, annotations) stay
-    /// as a user runs them, so an alert still needs its whole `for` to fire.
+    /// as a user runs them, so an alert still needs its whole `for` to fire. It also passes
+    /// `--rules.alert.resend-delay=<every>` (default 1m): Prometheus drops the alerts it
+    /// sends before it has discovered an Alertmanager (its discovery manager publishes every
+    /// 5 s), and would send a firing alert again only a minute later; Alertmanager
+    /// deduplicates the re-sends, so what it notifies, and when, does not change.
     pub fn evaluation_interval(mut self, every: Duration) -> Self {
         self.evaluation_interval = Some(every);
         self
@@ -154,8 +158,11 @@ fn with_group_interval(path: &Path, text: &str, every: Duration) -> Result<Strin
         path: path.to_path_buf(),
         message,
     };
-    let mut doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text)
-        .map_err(|e| bad(format!("not YAML, so its groups' interval cannot be set: {e}")))?;
+    let mut doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
+        bad(format!(
+            "not YAML, so its groups' interval cannot be set: {e}"
+        ))
+    })?;
     let groups = doc
         .get_mut("groups")
         .and_then(serde_yaml_ng::Value::as_sequence_mut)
@@ -287,6 +294,12 @@ impl Prometheus {
             .stdin(Stdio::null())
             .stdout(log_file)
             .stderr(log_err);
+        if let Some(every) = options.evaluation_interval {
+            command.arg(format!(
+                "--rules.alert.resend-delay={}",
+                prometheus_duration(every)
+            ));
+        }
         let child = spawn_tied(command)
             .map_err(|e| HarnessError::io(format!("starting {}", bin.display()), e))?;
         let url = format!("http://127.0.0.1:{port}");
@@ -304,7 +317,15 @@ impl Prometheus {
 
     fn wait_ready(&mut self) -> Result<(), HarnessError> {
         let what = format!("Prometheus ({})", self.url);
-        wait_http_ready(&mut self.child, &self.client, &self.url, &what, &self.log, READY_TIMEOUT, "")
+        wait_http_ready(
+            &mut self.child,
+            &self.client,
+            &self.url,
+            &what,
+            &self.log,
+            READY_TIMEOUT,
+            "",
+        )
     }
 
     /// Replaces the file_sd target list (atomically; Prometheus picks it up within a second).
@@ -463,6 +484,52 @@ impl Prometheus {
         Ok(json.get("data").cloned().unwrap_or(Value::Null))
     }
 
+    /// The Alertmanagers Prometheus sends to, as `/api/v1/alertmanagers` lists the active
+    /// ones (`http://host:port/api/v2/alerts`). Discovery from the file_sd list is not
+    /// immediate (Prometheus 2.42's discovery manager sends updates every 5 s), so poll.
+    pub fn alertmanagers(&self) -> Result<Vec<String>, HarnessError> {
+        let data = self.api_get("/api/v1/alertmanagers", &[])?;
+        Ok(data
+            .get("activeAlertmanagers")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|a| a.get("url").and_then(Value::as_str))
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Prometheus' own metric `name` with exactly these labels, from its `/metrics` (the
+    /// contract does not scrape Prometheus itself, so queries cannot see them); `None`
+    /// when it is not exposed (yet).
+    pub fn own_metric(
+        &self,
+        name: &str,
+        labels: &[(&str, &str)],
+    ) -> Result<Option<f64>, HarnessError> {
+        let url = format!("{}/metrics", self.url);
+        let (status, body) = super::http_get(&self.client, &url)?;
+        if status != 200 {
+            return Err(HarnessError::Prometheus {
+                url,
+                message: format!("HTTP {status}"),
+            });
+        }
+        let wanted: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+        let series = format!("{name}{{{}}}", wanted.join(","));
+        let series = if labels.is_empty() {
+            name.to_string()
+        } else {
+            series
+        };
+        Ok(body.lines().find_map(|line| {
+            let (key, value) = line.rsplit_once(' ')?;
+            (key == series).then(|| value.parse().ok()).flatten()
+        }))
+    }
+
     /// The global scrape interval this Prometheus runs with.
     pub fn scrape_interval(&self) -> Duration {
         self.scrape_interval
@@ -575,7 +642,10 @@ pub(crate) fn set_global_key(config: &str, key: &str, value: &str) -> String {
     let lines: Vec<&str> = config.lines().collect();
     let top_level =
         |l: &str| !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with('#');
-    let Some(start) = lines.iter().position(|l| top_level(l) && l.trim_end() == "global:") else {
+    let Some(start) = lines
+        .iter()
+        .position(|l| top_level(l) && l.trim_end() == "global:")
+    else {
         return format!("global:\n  {key}: {value}\n{config}");
     };
     let end = lines[start + 1..]
@@ -649,13 +719,18 @@ mod tests {
 
     #[test]
     fn sets_a_global_key_where_it_is_or_adds_it() {
-        let config = "# c\nglobal:\n  pagerduty_url: https://a\n  resolve_timeout: 5m\n\nroute: {}\n";
+        let config =
+            "# c\nglobal:\n  pagerduty_url: https://a\n  resolve_timeout: 5m\n\nroute: {}\n";
         assert_eq!(
             set_global_key(config, "pagerduty_url", "http://b"),
             "# c\nglobal:\n  pagerduty_url: http://b\n  resolve_timeout: 5m\n\nroute: {}\n"
         );
         assert_eq!(
-            set_global_key("global:\n  # x\n  resolve_timeout: 5m\n\nroute: {}\n", "pagerduty_url", "http://b"),
+            set_global_key(
+                "global:\n  # x\n  resolve_timeout: 5m\n\nroute: {}\n",
+                "pagerduty_url",
+                "http://b"
+            ),
             "global:\n  # x\n  resolve_timeout: 5m\n  pagerduty_url: http://b\n\nroute: {}\n"
         );
         assert_eq!(
@@ -664,7 +739,11 @@ mod tests {
         );
         // A nested key of the same name is not the global one.
         assert_eq!(
-            set_global_key("global:\n  http_config:\n    pagerduty_url: x\n", "pagerduty_url", "y"),
+            set_global_key(
+                "global:\n  http_config:\n    pagerduty_url: x\n",
+                "pagerduty_url",
+                "y"
+            ),
             "global:\n  http_config:\n    pagerduty_url: x\n  pagerduty_url: y\n"
         );
     }
