@@ -22,7 +22,7 @@ use test_support::eventually::Eventually;
 use test_support::http::{HttpServer, Reply, Response};
 
 use super::process::{
-    claim_dir, free_port, log_tail, retry_on_port_clash, spawn_tied, stop_process,
+    claim_dir, free_port, log_files, log_tail, retry_on_port_clash, spawn_tied, stop_process,
     sweep_stale_dirs, wait_http_ready,
 };
 use super::prometheus::set_global_key;
@@ -227,11 +227,7 @@ impl Alertmanager {
 
         let port = free_port()?;
         let log = dir.path().join("alertmanager.log");
-        let log_file = fs::File::create(&log)
-            .map_err(|e| HarnessError::io(format!("creating {}", log.display()), e))?;
-        let log_err = log_file
-            .try_clone()
-            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+        let (log_file, log_err) = log_files(&log)?;
         let mut command = Command::new(bin);
         command
             .arg(format!("--config.file={}", config_path.display()))

@@ -304,6 +304,16 @@ pub(crate) fn sweep_stale_dirs(prefix: &str, cleanup: impl Fn(&Path)) {
     }
 }
 
+/// Creates the log file a child process writes to; its stdout and stderr handles.
+pub(crate) fn log_files(path: &Path) -> Result<(fs::File, fs::File), HarnessError> {
+    let out = fs::File::create(path)
+        .map_err(|e| HarnessError::io(format!("creating {}", path.display()), e))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+    Ok((out, err))
+}
+
 /// The last `lines` lines of a log file (carriage-return progress bars folded away),
 /// indented for inclusion in an error message.
 pub(crate) fn log_tail(path: &Path, lines: usize) -> String {

@@ -11,7 +11,7 @@ use tempfile::TempDir;
 use test_support::eventually::Eventually;
 
 use super::process::{
-    claim_dir, free_port, log_tail, retry_on_port_clash, spawn_tied, stop_process,
+    claim_dir, free_port, log_files, log_tail, retry_on_port_clash, spawn_tied, stop_process,
     sweep_stale_dirs, wait_http_ready,
 };
 use super::{
@@ -277,11 +277,7 @@ impl Prometheus {
 
         let port = free_port()?;
         let log = dir.path().join("prometheus.log");
-        let log_file = fs::File::create(&log)
-            .map_err(|e| HarnessError::io(format!("creating {}", log.display()), e))?;
-        let log_err = log_file
-            .try_clone()
-            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+        let (log_file, log_err) = log_files(&log)?;
         let mut command = Command::new(bin);
         command
             .arg(format!("--config.file={}", config_path.display()))

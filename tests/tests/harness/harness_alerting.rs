@@ -80,6 +80,21 @@ fn write_rules(dir: &tempfile::TempDir) -> PathBuf {
     path
 }
 
+/// Prometheus with the contract, the rule file of [`rule_file`] evaluated every second (the
+/// one test setting), sending to `alertmanager` if given.
+fn prometheus_with_rules(
+    dir: &tempfile::TempDir,
+    alertmanager: Option<&str>,
+) -> Result<Prometheus, HarnessError> {
+    let mut options = PrometheusOptions::new(&[], Duration::from_secs(1))
+        .rule_file(write_rules(dir))
+        .evaluation_interval(Duration::from_secs(1));
+    if let Some(address) = alertmanager {
+        options = options.alertmanager(address);
+    }
+    Prometheus::start_with(&options)
+}
+
 /// The provisioning configuration with only what a test must change: the secrets (stand-in
 /// URLs and a key, written as files where the configuration reads them) and PagerDuty's
 /// URL, which Alertmanager 0.25 reads from the configuration only (`global.pagerduty_url`).
@@ -111,12 +126,7 @@ fn alerts_reach_slack_and_pagerduty_through_the_provisioned_alertmanager(
     let receiver = NotificationReceiver::start()?;
     let alertmanager = Alertmanager::start(&provisioned(&receiver)?)?;
     let rules = tempfile::tempdir().unwrap();
-    let prometheus = Prometheus::start_with(
-        &PrometheusOptions::new(&[], Duration::from_secs(1))
-            .rule_file(write_rules(&rules))
-            .alertmanager(alertmanager.address())
-            .evaluation_interval(Duration::from_secs(1)),
-    )?;
+    let prometheus = prometheus_with_rules(&rules, Some(alertmanager.address()))?;
 
     // Prometheus found the Alertmanager through the contract's file_sd, and fires the rules.
     let expected = format!("{}/api/v2/alerts", alertmanager.url);
@@ -276,12 +286,7 @@ fn an_unreachable_alertmanager_shows_in_prometheus_notification_errors() -> Resu
 {
     let address = closed_address();
     let rules = tempfile::tempdir().unwrap();
-    let prometheus = Prometheus::start_with(
-        &PrometheusOptions::new(&[], Duration::from_secs(1))
-            .rule_file(write_rules(&rules))
-            .alertmanager(address.clone())
-            .evaluation_interval(Duration::from_secs(1)),
-    )?;
+    let prometheus = prometheus_with_rules(&rules, Some(&address))?;
     // Prometheus keeps a discovered Alertmanager active whether or not it answers; the
     // failed sends are counted per Alertmanager (notifier.go's
     // prometheus_notifications_errors_total in Prometheus 2.42), on its own /metrics.
@@ -387,11 +392,7 @@ fn bad_harness_inputs_name_the_file_and_the_fix() -> Result<(), HarnessError> {
 fn the_evaluation_interval_setting_rewrites_every_group_and_keeps_the_rules(
 ) -> Result<(), HarnessError> {
     let rules = tempfile::tempdir().unwrap();
-    let prometheus = Prometheus::start_with(
-        &PrometheusOptions::new(&[], Duration::from_secs(1))
-            .rule_file(write_rules(&rules))
-            .evaluation_interval(Duration::from_secs(1)),
-    )?;
+    let prometheus = prometheus_with_rules(&rules, None)?;
     let data = prometheus.api_get("/api/v1/rules", &[])?;
     let group = &data["groups"][0];
     assert_eq!(group["name"], "spark-e2e", "{data}");
