@@ -7,6 +7,9 @@
 //!
 //! - Prometheus and promtool (Debian's `prometheus` package; installed with apt-get when
 //!   missing and running as root);
+//! - Alertmanager and amtool (Debian's `prometheus-alertmanager`, 0.25 on bookworm; the
+//!   same way), with the service the package enables stopped and disabled: the tests run
+//!   their own Alertmanagers on free ports, and a system one on 9093 would only confuse;
 //! - Java 17 or newer (checked; pyspark starts its JVMs with it);
 //! - a Python virtualenv with pyspark [`PYSPARK_VERSION`] in `<target dir>/pyspark-venv`
 //!   (created when missing or broken), and one with pyspark [`PYSPARK_35_VERSION`] in
@@ -17,7 +20,8 @@
 //!   [`PROMETHEUS_OPERATOR_MODELS_VERSION`] (models generated from the prometheus-operator
 //!   CRDs, for PodMonitor and ServiceMonitor).
 //!
-//! It exports `PROMETHEUS_BIN`, `PROMTOOL_BIN`, `SPARK_DASHBOARDS_PYTHON`,
+//! It exports `PROMETHEUS_BIN`, `PROMTOOL_BIN`, `ALERTMANAGER_BIN`, `AMTOOL_BIN`,
+//! `SPARK_DASHBOARDS_PYTHON`,
 //! `SPARK_DASHBOARDS_PYTHON_35` and `KUBERNETES_VALIDATE_PYTHON` to the tests.
 //! A plain `cargo test` afterwards finds the same locations by default. Each variable set
 //! by the caller is respected (and checked) instead.
@@ -87,6 +91,7 @@ const LOCAL_CLI_TESTS: [&str; 5] = [
 /// Makes sure everything is in place; returns the variables to export to the tests.
 fn prepare() -> Result<Vec<(&'static str, OsString)>> {
     let (prometheus, promtool) = prometheus_binaries()?;
+    let (alertmanager, amtool) = alertmanager_binaries()?;
     check_java()?;
     let python = pyspark_python("SPARK_DASHBOARDS_PYTHON", "pyspark-venv", PYSPARK_VERSION)?;
     let python_35 = pyspark_python(
@@ -98,6 +103,8 @@ fn prepare() -> Result<Vec<(&'static str, OsString)>> {
     Ok(vec![
         ("PROMETHEUS_BIN", prometheus.into_os_string()),
         ("PROMTOOL_BIN", promtool.into_os_string()),
+        ("ALERTMANAGER_BIN", alertmanager.into_os_string()),
+        ("AMTOOL_BIN", amtool.into_os_string()),
         ("SPARK_DASHBOARDS_PYTHON", python.into_os_string()),
         ("SPARK_DASHBOARDS_PYTHON_35", python_35.into_os_string()),
         ("KUBERNETES_VALIDATE_PYTHON", kube_python.into_os_string()),
@@ -129,6 +136,7 @@ fn prometheus_binaries() -> Result<(PathBuf, PathBuf)> {
     );
     if found.0.is_none() || found.1.is_none() {
         install_prometheus()?;
+        disable_service("prometheus");
         found = (
             find_program("PROMETHEUS_BIN", "prometheus")?,
             find_program("PROMTOOL_BIN", "promtool")?,
@@ -175,11 +183,74 @@ fn install_prometheus() -> Result<()> {
     const WHAT: &str = "Prometheus 2.x and promtool are needed by the integration tests \
                         (Debian/Ubuntu: `apt-get install -y prometheus`), or set PROMETHEUS_BIN \
                         and PROMTOOL_BIN";
+    apt_install("prometheus", WHAT)
+}
+
+// ---------------------------------------------------------------- Alertmanager
+
+/// Debian names the server `prometheus-alertmanager`; upstream's tarball `alertmanager`.
+const ALERTMANAGER_NAMES: [&str; 2] = ["prometheus-alertmanager", "alertmanager"];
+
+fn alertmanager_binaries() -> Result<(PathBuf, PathBuf)> {
+    let find = || -> Result<(Option<PathBuf>, Option<PathBuf>)> {
+        let server = match find_program("ALERTMANAGER_BIN", ALERTMANAGER_NAMES[0])? {
+            Some(p) => Some(p),
+            None => which(ALERTMANAGER_NAMES[1]),
+        };
+        Ok((server, find_program("AMTOOL_BIN", "amtool")?))
+    };
+    let mut found = find()?;
+    if found.0.is_none() || found.1.is_none() {
+        const WHAT: &str = "Alertmanager and amtool are needed by the integration tests \
+                            (Debian/Ubuntu: `apt-get install -y prometheus-alertmanager`), or \
+                            set ALERTMANAGER_BIN and AMTOOL_BIN";
+        apt_install("prometheus-alertmanager", WHAT)?;
+        disable_service("prometheus-alertmanager");
+        found = find()?;
+    }
+    let (Some(alertmanager), Some(amtool)) = found else {
+        bail!("alertmanager/amtool still missing after installing `prometheus-alertmanager`");
+    };
+    let version = first_line_of(Command::new(&alertmanager).arg("--version"))
+        .with_context(|| format!("running {} --version", alertmanager.display()))?;
+    println!("xtask test: {version} ({})", alertmanager.display());
+    Ok((alertmanager, amtool))
+}
+
+/// Stops and disables the service a Debian package just enabled. Under systemd the package's
+/// postinst starts it (deb-systemd-invoke) unless policy-rc.d forbids, as in most containers;
+/// without systemd its init script may have started it. Best effort: a failure only means
+/// there was nothing to stop, and the tests use free ports anyway.
+fn disable_service(service: &str) {
+    let quiet = |command: &mut Command| {
+        let _ = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    };
+    if Path::new("/run/systemd/system").is_dir() {
+        quiet(Command::new("systemctl").args(["disable", "--now", service]));
+    } else {
+        let script = Path::new("/etc/init.d").join(service);
+        if script.is_file() {
+            quiet(Command::new(&script).arg("stop"));
+        }
+        if which("update-rc.d").is_some() {
+            quiet(Command::new("update-rc.d").args([service, "disable"]));
+        }
+    }
+    println!("xtask test: `{service}` service stopped and disabled (the tests start their own)");
+}
+
+/// `apt-get update` and `apt-get install` of one package, as root; `what` says what it is
+/// for when it cannot be installed.
+fn apt_install(package: &str, what: &str) -> Result<()> {
     let is_root = first_line_of(Command::new("id").arg("-u")).is_ok_and(|uid| uid == "0");
     let has_apt = which("apt-get").is_some();
     if !is_root || !has_apt {
         bail!(
-            "{WHAT}. Not installing it myself: {}.",
+            "{what}. Not installing it myself: {}.",
             if has_apt {
                 "not running as root"
             } else {
@@ -187,17 +258,11 @@ fn install_prometheus() -> Result<()> {
             }
         );
     }
-    println!("xtask test: installing Debian's `prometheus` package (apt-get)");
+    println!("xtask test: installing Debian's `{package}` package (apt-get)");
     // --no-install-recommends: the recommended node exporter would start a daemon.
     for args in [
         &["update", "-q"][..],
-        &[
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-            "prometheus",
-        ][..],
+        &["install", "-y", "-q", "--no-install-recommends", package][..],
     ] {
         let status = Command::new("apt-get")
             .args(args)
@@ -206,7 +271,7 @@ fn install_prometheus() -> Result<()> {
             .status()
             .context("running apt-get")?;
         if !status.success() {
-            bail!("`apt-get {}` failed ({status}). {WHAT}.", args.join(" "));
+            bail!("`apt-get {}` failed ({status}). {what}.", args.join(" "));
         }
     }
     Ok(())
@@ -451,6 +516,20 @@ fn run_checked(command: &mut Command, what: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_alertmanager_0_25_and_amtool() {
+        // `cargo xtask test` installed Debian's package before running the tests.
+        let (alertmanager, amtool) = alertmanager_binaries().unwrap();
+        assert!(amtool.ends_with("amtool"), "{}", amtool.display());
+        let version = first_line_of(Command::new(&alertmanager).arg("--version")).unwrap();
+        // 0.25 at least: the provisioning reads PagerDuty's routing key from a file (0.25.0).
+        let minor = version
+            .strip_prefix("alertmanager, version 0.")
+            .and_then(|v| v.split('.').next())
+            .and_then(|m| m.parse::<u32>().ok());
+        assert!(minor.is_some_and(|m| m >= 25), "{version}");
+    }
 
     #[test]
     fn a_chosen_python_must_have_the_right_pyspark_line() {

@@ -55,6 +55,14 @@ pub enum HarnessError {
     /// Prometheus answered something unexpected (not success JSON, wrong result type).
     #[error("Prometheus {url}: {message}")]
     Prometheus { url: String, message: String },
+
+    /// Alertmanager answered something unexpected (not JSON, not the API's shape).
+    #[error("Alertmanager {url}: {message}")]
+    Alertmanager { url: String, message: String },
+
+    /// A file the test handed to the harness (a rule file, a template) is unusable.
+    #[error("{}: {message}", path.display())]
+    Input { path: PathBuf, message: String },
 }
 
 impl std::fmt::Debug for HarnessError {

@@ -49,7 +49,7 @@ use test_support::eventually::Eventually;
 use test_support::http::{HttpServer, Reply, Response};
 
 use super::process::{
-    claim_dir, describe_exit, log_tail, spawn_tied, stop_process, sweep_stale_dirs,
+    claim_dir, describe_exit, log_files, log_tail, spawn_tied, stop_process, sweep_stale_dirs,
 };
 use super::{
     http_client, http_get, spark_fixtures_dir, target_dir, workspace_root, HarnessError,
@@ -184,11 +184,7 @@ impl Exporter {
         fs::write(&targets, "")
             .map_err(|e| HarnessError::io(format!("writing {}", targets.display()), e))?;
         let log = dir.path().join("spark-exporter.log");
-        let log_file = fs::File::create(&log)
-            .map_err(|e| HarnessError::io(format!("creating {}", log.display()), e))?;
-        let log_err = log_file
-            .try_clone()
-            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+        let (log_file, log_err) = log_files(&log)?;
         let mut command = Command::new(&bin);
         command
             .args([

@@ -19,6 +19,11 @@
 //! - [`SparkRun`] runs the real workload `fixtures/spark/spark_job.py` with pyspark in
 //!   `local-cluster[2,1,1024]` mode (a driver JVM and two executor JVMs) with the contract's
 //!   Spark configuration (`provisioning/spark/spark-metrics.conf`).
+//! - [`Alertmanager`] runs Debian's `prometheus-alertmanager` on a free loopback port with a
+//!   configuration the test gives (usually the provisioning one,
+//!   [`AlertmanagerOptions::provisioning`]), and [`NotificationReceiver`] stands in for
+//!   Slack, PagerDuty or any webhook, recording what Alertmanager sends;
+//!   [`PrometheusOptions`] starts Prometheus with rule files and an Alertmanager to send to.
 //! - [`Replay`] serves a recorded run from `fixtures/spark/<run>/exposition/` on the two
 //!   endpoints Prometheus scrapes, advancing through the snapshots so counters increase.
 //!
@@ -33,6 +38,8 @@
 //! |---|---|---|
 //! | `PROMETHEUS_BIN` | the Prometheus 2.x server | `/usr/bin/prometheus`, then `prometheus` on `PATH` |
 //! | `PROMTOOL_BIN` | `promtool` | `/usr/bin/promtool`, then `promtool` on `PATH` |
+//! | `ALERTMANAGER_BIN` | Alertmanager 0.25 ([`alertmanager_bin`]) | `/usr/bin/prometheus-alertmanager` (Debian's name), then `alertmanager` (upstream's) |
+//! | `AMTOOL_BIN` | `amtool` | `/usr/bin/amtool`, then `amtool` on `PATH` |
 //! | `SPARK_DASHBOARDS_PYTHON` | a Python with pyspark | `<target dir>/pyspark-venv/bin/python` |
 //! | `SPARK_DASHBOARDS_PYTHON_35` | a Python with pyspark 3.5 ([`spark_python_35`]) | `<target dir>/pyspark35-venv/bin/python` |
 //! | `SPARK_DASHBOARDS_SHARED` | the shared directory holding `fixtures/spark/` | `../shared` next to the repository |
@@ -42,6 +49,7 @@
 //! after one `cargo xtask test` finds the same virtualenv. When something is missing the
 //! error says so and names `cargo xtask test`.
 
+mod alertmanager;
 mod error;
 mod exporter;
 pub mod process;
@@ -53,13 +61,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use alertmanager::{
+    Alertmanager, AlertmanagerAlert, AlertmanagerOptions, Notification, NotificationReceiver,
+    ALERTMANAGER_SECRETS_DIR,
+};
 pub use error::HarnessError;
 pub use exporter::{
     exporter_bin, exporter_spark_conf, recorded_graphite_reports, Exporter, ExporterOptions,
     GraphiteReplay, RestReplay, EXPORTER_TARGETS_FILE,
 };
 pub use process::{process_alive, process_cmdline, process_group_members};
-pub use prometheus::{Prometheus, ScrapeTarget, Series};
+pub use prometheus::{Prometheus, PrometheusOptions, ScrapeTarget, Series};
 pub use replay::Replay;
 pub use spark::{SparkOptions, SparkRun, SPARK_EVENT_LOG_DIR};
 
@@ -131,6 +143,11 @@ pub fn contract_prometheus_config() -> PathBuf {
     workspace_root().join("provisioning/prometheus/prometheus.yml")
 }
 
+/// The provisioned Alertmanager configuration; its templates are in `templates/` beside it.
+pub fn contract_alertmanager_config() -> PathBuf {
+    workspace_root().join("provisioning/alertmanager/alertmanager.yml")
+}
+
 /// The Spark side of the metrics contract (spark-defaults lines).
 pub fn contract_spark_conf() -> PathBuf {
     workspace_root().join("provisioning/spark/spark-metrics.conf")
@@ -140,8 +157,9 @@ pub fn contract_spark_conf() -> PathBuf {
 pub fn prometheus_bin() -> Result<PathBuf, HarnessError> {
     find_program(
         "PROMETHEUS_BIN",
-        "prometheus",
+        &["prometheus"],
         "Prometheus (Debian package `prometheus`)",
+        "prometheus",
     )
 }
 
@@ -149,8 +167,39 @@ pub fn prometheus_bin() -> Result<PathBuf, HarnessError> {
 pub fn promtool_bin() -> Result<PathBuf, HarnessError> {
     find_program(
         "PROMTOOL_BIN",
-        "promtool",
+        &["promtool"],
         "promtool (Debian package `prometheus`)",
+        "prometheus",
+    )
+}
+
+/// The Alertmanager server binary: `ALERTMANAGER_BIN`, else Debian's
+/// `/usr/bin/prometheus-alertmanager`, else `prometheus-alertmanager` or upstream's
+/// `alertmanager` on `PATH`.
+///
+/// ```
+/// match integration_tests::harness::alertmanager_bin() {
+///     Ok(bin) => assert!(bin.is_file()),
+///     // Without the package the error names the fix.
+///     Err(e) => assert!(e.to_string().contains("cargo xtask test"), "{e}"),
+/// }
+/// ```
+pub fn alertmanager_bin() -> Result<PathBuf, HarnessError> {
+    find_program(
+        "ALERTMANAGER_BIN",
+        &["prometheus-alertmanager", "alertmanager"],
+        "Alertmanager (Debian package `prometheus-alertmanager`)",
+        "prometheus-alertmanager",
+    )
+}
+
+/// The `amtool` binary (same Debian package as Alertmanager).
+pub fn amtool_bin() -> Result<PathBuf, HarnessError> {
+    find_program(
+        "AMTOOL_BIN",
+        &["amtool"],
+        "amtool (Debian package `prometheus-alertmanager`)",
+        "prometheus-alertmanager",
     )
 }
 
@@ -208,7 +257,14 @@ fn python_from(var: &str, venv: &str, what: &str) -> Result<PathBuf, HarnessErro
     }
 }
 
-fn find_program(var: &str, name: &str, what: &str) -> Result<PathBuf, HarnessError> {
+/// `$var`, else the first of `names` in `/usr/bin`, else on `PATH`; `package` is the Debian
+/// package the error tells to install.
+fn find_program(
+    var: &str,
+    names: &[&str],
+    what: &str,
+    package: &str,
+) -> Result<PathBuf, HarnessError> {
     if let Some(set) = from_env(
         var,
         what,
@@ -216,22 +272,26 @@ fn find_program(var: &str, name: &str, what: &str) -> Result<PathBuf, HarnessErr
     ) {
         return set;
     }
-    let usr_bin = Path::new("/usr/bin").join(name);
-    if usr_bin.is_file() {
-        return Ok(usr_bin);
+    for name in names {
+        let usr_bin = Path::new("/usr/bin").join(name);
+        if usr_bin.is_file() {
+            return Ok(usr_bin);
+        }
     }
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Ok(candidate);
+            for name in names {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Ok(candidate);
+                }
             }
         }
     }
     Err(HarnessError::MissingPrerequisite {
         what: what.into(),
-        looked_at: format!("{var} unset, /usr/bin/{name}, PATH"),
-        hint: format!("{PREPARE_HINT} (As root it runs `apt-get install -y prometheus`.)"),
+        looked_at: format!("{var} unset, {} in /usr/bin and PATH", names.join(" or ")),
+        hint: format!("{PREPARE_HINT} (As root it runs `apt-get install -y {package}`.)"),
     })
 }
 

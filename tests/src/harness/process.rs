@@ -85,6 +85,71 @@ pub(crate) fn free_port() -> Result<u16, HarnessError> {
         .map_err(|e| HarnessError::io("reading the address of a bound socket", e))
 }
 
+/// Runs `attempt` (which starts a server on a port from [`free_port`]) up to three times
+/// while it fails because the port was taken between probing and binding.
+pub(crate) fn retry_on_port_clash<T>(
+    mut attempt: impl FnMut() -> Result<T, HarnessError>,
+) -> Result<T, HarnessError> {
+    let mut last_error = None;
+    for _attempt in 0..3 {
+        match attempt() {
+            Ok(started) => return Ok(started),
+            Err(e @ HarnessError::ProcessExited { .. })
+                if e.to_string().contains("address already in use") =>
+            {
+                last_error = Some(e)
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_error.expect("three attempts"))
+}
+
+/// Waits until `<url>/-/ready` answers 2xx (Prometheus and Alertmanager both serve it). A
+/// child that exits ends the wait at once with its log's last lines and `hint`.
+pub(crate) fn wait_http_ready(
+    child: &mut Child,
+    client: &reqwest::blocking::Client,
+    url: &str,
+    what: &str,
+    log: &Path,
+    timeout: Duration,
+    hint: &str,
+) -> Result<(), HarnessError> {
+    let ready_url = format!("{url}/-/ready");
+    // Ok(Err) ends the wait at once: no waiting brings back a process that exited.
+    let ready = Eventually::new(timeout)
+        .every(Duration::from_millis(100))
+        .poll(|| {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Ok(Err(HarnessError::ProcessExited {
+                    what: what.to_string(),
+                    status: describe_exit(status),
+                    log: log.to_path_buf(),
+                    log_tail: log_tail(log, 15),
+                    hint: hint.to_string(),
+                }));
+            }
+            match client.get(&ready_url).send() {
+                Ok(r) if r.status().is_success() => Ok(Ok(())),
+                Ok(r) => Err(format!("HTTP {}", r.status())),
+                Err(e) => Err(super::error_chain(&e)),
+            }
+        });
+    ready.unwrap_or_else(|timed_out| {
+        Err(HarnessError::Timeout {
+            what: format!("{what} to answer {ready_url}"),
+            waited: timed_out.waited,
+            details: format!(
+                "last answer: {}\nlast lines of {}:\n{}",
+                timed_out.last,
+                log.display(),
+                log_tail(log, 15)
+            ),
+        })
+    })
+}
+
 /// Sends `signal` to every process of the process group `pgid`.
 pub(crate) fn signal_group(pgid: u32, signal: i32) {
     // SAFETY: plain syscall; a negative pid addresses the process group.
@@ -237,6 +302,16 @@ pub(crate) fn sweep_stale_dirs(prefix: &str, cleanup: impl Fn(&Path)) {
             let _ = fs::remove_dir_all(&path);
         }
     }
+}
+
+/// Creates the log file a child process writes to; its stdout and stderr handles.
+pub(crate) fn log_files(path: &Path) -> Result<(fs::File, fs::File), HarnessError> {
+    let out = fs::File::create(path)
+        .map_err(|e| HarnessError::io(format!("creating {}", path.display()), e))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+    Ok((out, err))
 }
 
 /// The last `lines` lines of a log file (carriage-return progress bars folded away),

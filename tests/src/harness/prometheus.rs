@@ -11,7 +11,8 @@ use tempfile::TempDir;
 use test_support::eventually::Eventually;
 
 use super::process::{
-    claim_dir, describe_exit, free_port, log_tail, spawn_tied, stop_process, sweep_stale_dirs,
+    claim_dir, free_port, log_files, log_tail, retry_on_port_clash, spawn_tied, stop_process,
+    sweep_stale_dirs, wait_http_ready,
 };
 use super::{
     contract_prometheus_config, http_client, prometheus_bin, prometheus_duration, HarnessError,
@@ -20,6 +21,10 @@ use super::{
 
 /// The file_sd file the harness controls; matches the contract's `targets/spark-*.json`.
 const TARGETS_FILE: &str = "targets/spark-harness.json";
+/// The file_sd file of Alertmanagers; matches the contract's `targets/alertmanager-*.json`.
+const ALERTMANAGERS_FILE: &str = "targets/alertmanager-harness.json";
+/// Where rule files go; the contract's `rule_files: ["alerts/*.yml"]` loads them.
+const RULES_DIR: &str = "alerts";
 /// Temporary directories: `$TMPDIR/harness-prometheus-*`.
 const DIR_PREFIX: &str = "harness-prometheus-";
 /// How long Prometheus may take to answer `/-/ready`.
@@ -36,6 +41,141 @@ pub struct Prometheus {
     log: PathBuf,
     // Last: removed after the process is stopped.
     dir: TempDir,
+}
+
+/// How [`Prometheus::start_with`] starts Prometheus: the contract configuration, as for
+/// [`Prometheus::start`], plus rule files and Alertmanagers to send alerts to.
+///
+/// ```
+/// use std::time::Duration;
+/// use integration_tests::harness::PrometheusOptions;
+///
+/// let options = PrometheusOptions::new(&[], Duration::from_secs(1))
+///     .rule_file("dist/alerts/spark-outcome.yml")
+///     .alertmanager("127.0.0.1:9093")
+///     .evaluation_interval(Duration::from_secs(1));
+/// # drop(options);
+/// ```
+#[derive(Debug, Clone)]
+pub struct PrometheusOptions {
+    targets: Vec<Target>,
+    scrape_interval: Duration,
+    rule_files: Vec<PathBuf>,
+    alertmanagers: Vec<String>,
+    evaluation_interval: Option<Duration>,
+}
+
+impl PrometheusOptions {
+    /// The Spark targets and the scrape interval, as [`Prometheus::start`] takes them.
+    pub fn new(targets: &[Target], scrape_interval: Duration) -> Self {
+        PrometheusOptions {
+            targets: targets.to_vec(),
+            scrape_interval,
+            rule_files: Vec::new(),
+            alertmanagers: Vec::new(),
+            evaluation_interval: None,
+        }
+    }
+
+    /// Copies a Prometheus rule file (`cargo xtask alerts build`'s `dist/alerts/<group>.yml`,
+    /// or a test's own) into `alerts/` of Prometheus' directory, where the contract's
+    /// `rule_files: ["alerts/*.yml"]` loads it. Files keep their name, with the extension
+    /// `.yml` so that the glob matches; two files of the same name are an error at start.
+    pub fn rule_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.rule_files.push(path.into());
+        self
+    }
+
+    /// [`rule_file`](Self::rule_file) for each.
+    pub fn rule_files(mut self, paths: impl IntoIterator<Item = impl Into<PathBuf>>) -> Self {
+        self.rule_files.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sends alerts to the Alertmanager at `address` (`host:port`), written to
+    /// `targets/alertmanager-harness.json`, which the contract's
+    /// `alerting.alertmanagers` file_sd (`targets/alertmanager-*.json`) reads: the same way
+    /// a user points their Prometheus at one.
+    pub fn alertmanager(mut self, address: impl Into<String>) -> Self {
+        self.alertmanagers.push(address.into());
+        self
+    }
+
+    /// The one setting that makes rules fire sooner in a test: every rule group is
+    /// evaluated every `every` instead of its own `interval` (the Spark groups say 30s) and
+    /// the contract's global `evaluation_interval`. It rewrites `interval:` of every group in
+    /// the copied rule files and `global.evaluation_interval` of the copied configuration;
+    /// the rules themselves (expressions, `for`, `keep_firing_for`, labels, annotations) stay
+    /// as a user runs them, so an alert still needs its whole `for` to fire. It also passes
+    /// `--rules.alert.resend-delay=<every>` (default 1m): Prometheus drops the alerts it
+    /// sends before it has discovered an Alertmanager (its discovery manager publishes every
+    /// 5 s), and would send a firing alert again only a minute later; Alertmanager
+    /// deduplicates the re-sends, so what it notifies, and when, does not change.
+    pub fn evaluation_interval(mut self, every: Duration) -> Self {
+        self.evaluation_interval = Some(every);
+        self
+    }
+
+    /// `(file name in alerts/, content)` of every rule file, the evaluation interval applied.
+    fn rule_files_to_write(&self) -> Result<Vec<(String, String)>, HarnessError> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for path in &self.rule_files {
+            let text = fs::read_to_string(path).map_err(|e| HarnessError::Input {
+                path: path.clone(),
+                message: format!("cannot read the rule file: {e}"),
+            })?;
+            let text = match self.evaluation_interval {
+                Some(every) => with_group_interval(path, &text, every)?,
+                None => text,
+            };
+            let stem = path
+                .file_stem()
+                .ok_or_else(|| HarnessError::Input {
+                    path: path.clone(),
+                    message: "a rule file needs a file name".into(),
+                })?
+                .to_string_lossy();
+            let name = format!("{stem}.yml");
+            if out.iter().any(|(n, _)| *n == name) {
+                return Err(HarnessError::Input {
+                    path: path.clone(),
+                    message: format!(
+                        "another rule file is also copied to alerts/{name}; rename one of them"
+                    ),
+                });
+            }
+            out.push((name, text));
+        }
+        Ok(out)
+    }
+}
+
+/// A rule file with `interval: <every>` on every group. The file must be a rule file
+/// (`groups:`, a list of mappings): anything else is an error that names it, before
+/// Prometheus would refuse it with less context.
+fn with_group_interval(path: &Path, text: &str, every: Duration) -> Result<String, HarnessError> {
+    let bad = |message: String| HarnessError::Input {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
+        bad(format!(
+            "not YAML, so its groups' interval cannot be set: {e}"
+        ))
+    })?;
+    let groups = doc
+        .get_mut("groups")
+        .and_then(serde_yaml_ng::Value::as_sequence_mut)
+        .ok_or_else(|| {
+            bad("not a Prometheus rule file: no `groups:` list (https://prometheus.io/docs/prometheus/2.42/configuration/recording_rules/)".into())
+        })?;
+    for (i, group) in groups.iter_mut().enumerate() {
+        let group = group
+            .as_mapping_mut()
+            .ok_or_else(|| bad(format!("group {i} is not a mapping")))?;
+        group.insert("interval".into(), prometheus_duration(every).into());
+    }
+    serde_yaml_ng::to_string(&doc).map_err(|e| bad(format!("writing it back: {e}")))
 }
 
 /// One series of an instant-vector answer.
@@ -81,8 +221,15 @@ impl Prometheus {
     /// `provisioning/prometheus/prometheus.yml` copied into a temporary directory, its global
     /// `scrape_interval` and `scrape_timeout` set to `scrape_interval`, and `targets` written
     /// to `targets/spark-harness.json` (matched by the contract's file_sd pattern).
+    /// No rule files, no Alertmanager: [`Prometheus::start_with`] adds them.
     /// Returns once `/-/ready` answers 200.
     pub fn start(targets: &[Target], scrape_interval: Duration) -> Result<Self, HarnessError> {
+        Self::start_with(&PrometheusOptions::new(targets, scrape_interval))
+    }
+
+    /// [`Prometheus::start`] with rule files, Alertmanagers and an evaluation interval
+    /// (see [`PrometheusOptions`]).
+    pub fn start_with(options: &PrometheusOptions) -> Result<Self, HarnessError> {
         let bin = prometheus_bin()?;
         sweep_stale_dirs(DIR_PREFIX, |_| {});
         let contract_path = contract_prometheus_config();
@@ -92,29 +239,21 @@ impl Prometheus {
                 e,
             )
         })?;
-        let config = override_global_intervals(&contract, scrape_interval);
-        let mut last_error = None;
-        for _attempt in 0..3 {
-            match Self::try_start(&bin, &config, targets, scrape_interval) {
-                Ok(p) => return Ok(p),
-                // The free port was taken between probing and binding: try another.
-                Err(e @ HarnessError::ProcessExited { .. })
-                    if e.to_string().contains("address already in use") =>
-                {
-                    last_error = Some(e)
-                }
-                Err(e) => return Err(e),
-            }
+        let mut config = override_global_intervals(&contract, options.scrape_interval);
+        if let Some(every) = options.evaluation_interval {
+            config = set_global_key(&config, "evaluation_interval", &prometheus_duration(every));
         }
-        Err(last_error.expect("three attempts"))
+        // Read (and rewritten) once, before any attempt: a bad file fails at once.
+        let rules = options.rule_files_to_write()?;
+        retry_on_port_clash(|| Self::try_start(&bin, &config, &rules, options))
     }
 
     /// One attempt on one free port.
     fn try_start(
         bin: &Path,
         config: &str,
-        targets: &[Target],
-        scrape_interval: Duration,
+        rules: &[(String, String)],
+        options: &PrometheusOptions,
     ) -> Result<Self, HarnessError> {
         let dir = tempfile::Builder::new()
             .prefix(DIR_PREFIX)
@@ -126,16 +265,19 @@ impl Prometheus {
             .map_err(|e| HarnessError::io(format!("writing {}", config_path.display()), e))?;
         fs::create_dir_all(dir.path().join("targets"))
             .and_then(|_| fs::create_dir_all(dir.path().join("data")))
-            .map_err(|e| HarnessError::io("creating targets/ and data/", e))?;
-        write_targets(dir.path(), targets)?;
+            .and_then(|_| fs::create_dir_all(dir.path().join(RULES_DIR)))
+            .map_err(|e| HarnessError::io("creating targets/, data/ and alerts/", e))?;
+        write_targets(dir.path(), &options.targets)?;
+        write_alertmanagers(dir.path(), &options.alertmanagers)?;
+        for (name, text) in rules {
+            let path = dir.path().join(RULES_DIR).join(name);
+            fs::write(&path, text)
+                .map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))?;
+        }
 
         let port = free_port()?;
         let log = dir.path().join("prometheus.log");
-        let log_file = fs::File::create(&log)
-            .map_err(|e| HarnessError::io(format!("creating {}", log.display()), e))?;
-        let log_err = log_file
-            .try_clone()
-            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+        let (log_file, log_err) = log_files(&log)?;
         let mut command = Command::new(bin);
         command
             .arg(format!("--config.file={}", config_path.display()))
@@ -148,6 +290,12 @@ impl Prometheus {
             .stdin(Stdio::null())
             .stdout(log_file)
             .stderr(log_err);
+        if let Some(every) = options.evaluation_interval {
+            command.arg(format!(
+                "--rules.alert.resend-delay={}",
+                prometheus_duration(every)
+            ));
+        }
         let child = spawn_tied(command)
             .map_err(|e| HarnessError::io(format!("starting {}", bin.display()), e))?;
         let url = format!("http://127.0.0.1:{port}");
@@ -155,7 +303,7 @@ impl Prometheus {
             url,
             child,
             client: http_client(Duration::from_secs(10))?,
-            scrape_interval,
+            scrape_interval: options.scrape_interval,
             log,
             dir,
         };
@@ -164,38 +312,16 @@ impl Prometheus {
     }
 
     fn wait_ready(&mut self) -> Result<(), HarnessError> {
-        let ready_url = format!("{}/-/ready", self.url);
-        // Ok(Err) ends the wait at once: no waiting brings back a Prometheus that exited.
-        let ready = Eventually::new(READY_TIMEOUT)
-            .every(Duration::from_millis(100))
-            .poll(|| {
-                if let Ok(Some(status)) = self.child.try_wait() {
-                    return Ok(Err(HarnessError::ProcessExited {
-                        what: format!("Prometheus ({})", self.url),
-                        status: describe_exit(status),
-                        log: self.log.clone(),
-                        log_tail: log_tail(&self.log, 15),
-                        hint: String::new(),
-                    }));
-                }
-                match self.client.get(&ready_url).send() {
-                    Ok(r) if r.status().is_success() => Ok(Ok(())),
-                    Ok(r) => Err(format!("HTTP {}", r.status())),
-                    Err(e) => Err(super::error_chain(&e)),
-                }
-            });
-        ready.unwrap_or_else(|timed_out| {
-            Err(HarnessError::Timeout {
-                what: format!("Prometheus to answer {ready_url}"),
-                waited: timed_out.waited,
-                details: format!(
-                    "last answer: {}\nlast lines of {}:\n{}",
-                    timed_out.last,
-                    self.log.display(),
-                    log_tail(&self.log, 15)
-                ),
-            })
-        })
+        let what = format!("Prometheus ({})", self.url);
+        wait_http_ready(
+            &mut self.child,
+            &self.client,
+            &self.url,
+            &what,
+            &self.log,
+            READY_TIMEOUT,
+            "",
+        )
     }
 
     /// Replaces the file_sd target list (atomically; Prometheus picks it up within a second).
@@ -354,6 +480,52 @@ impl Prometheus {
         Ok(json.get("data").cloned().unwrap_or(Value::Null))
     }
 
+    /// The Alertmanagers Prometheus sends to, as `/api/v1/alertmanagers` lists the active
+    /// ones (`http://host:port/api/v2/alerts`). Discovery from the file_sd list is not
+    /// immediate (Prometheus 2.42's discovery manager sends updates every 5 s), so poll.
+    pub fn alertmanagers(&self) -> Result<Vec<String>, HarnessError> {
+        let data = self.api_get("/api/v1/alertmanagers", &[])?;
+        Ok(data
+            .get("activeAlertmanagers")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|a| a.get("url").and_then(Value::as_str))
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Prometheus' own metric `name` with exactly these labels, from its `/metrics` (the
+    /// contract does not scrape Prometheus itself, so queries cannot see them); `None`
+    /// when it is not exposed (yet).
+    pub fn own_metric(
+        &self,
+        name: &str,
+        labels: &[(&str, &str)],
+    ) -> Result<Option<f64>, HarnessError> {
+        let url = format!("{}/metrics", self.url);
+        let (status, body) = super::http_get(&self.client, &url)?;
+        if status != 200 {
+            return Err(HarnessError::Prometheus {
+                url,
+                message: format!("HTTP {status}"),
+            });
+        }
+        let wanted: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+        let series = format!("{name}{{{}}}", wanted.join(","));
+        let series = if labels.is_empty() {
+            name.to_string()
+        } else {
+            series
+        };
+        Ok(body.lines().find_map(|line| {
+            let (key, value) = line.rsplit_once(' ')?;
+            (key == series).then(|| value.parse().ok()).flatten()
+        }))
+    }
+
     /// The global scrape interval this Prometheus runs with.
     pub fn scrape_interval(&self) -> Duration {
         self.scrape_interval
@@ -425,6 +597,18 @@ impl Drop for Prometheus {
     }
 }
 
+/// Writes the Alertmanager file_sd list; none writes no file (the glob then matches nothing,
+/// which Prometheus accepts), as on a Prometheus that sends alerts nowhere.
+fn write_alertmanagers(dir: &Path, addresses: &[String]) -> Result<(), HarnessError> {
+    if addresses.is_empty() {
+        return Ok(());
+    }
+    let text = serde_json::to_string_pretty(&serde_json::json!([{ "targets": addresses }]))
+        .expect("JSON of strings");
+    let path = dir.join(ALERTMANAGERS_FILE);
+    fs::write(&path, text).map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))
+}
+
 fn write_targets(dir: &Path, targets: &[Target]) -> Result<(), HarnessError> {
     let groups: Vec<Value> = targets
         .iter()
@@ -443,60 +627,52 @@ fn write_targets(dir: &Path, targets: &[Target]) -> Result<(), HarnessError> {
 /// configuration, keeping everything else (comments included) as it is.
 pub(crate) fn override_global_intervals(config: &str, interval: Duration) -> String {
     let value = prometheus_duration(interval);
-    let mut out = Vec::new();
-    let mut in_global = false;
-    let mut seen_global = false;
-    let mut set_interval = false;
-    let mut set_timeout = false;
-    let mut indent = String::from("  ");
-    let finish_global =
-        |out: &mut Vec<String>, indent: &str, set_interval: bool, set_timeout: bool| {
-            if !set_interval {
-                out.push(format!("{indent}scrape_interval: {value}"));
-            }
-            if !set_timeout {
-                out.push(format!("{indent}scrape_timeout: {value}"));
-            }
-        };
-    for line in config.lines() {
-        let starts_block =
-            !line.is_empty() && !line.starts_with(char::is_whitespace) && !line.starts_with('#');
-        if in_global && starts_block {
-            finish_global(&mut out, &indent, set_interval, set_timeout);
-            in_global = false;
-        }
-        if starts_block && line.trim_end() == "global:" {
-            in_global = true;
-            seen_global = true;
-            out.push(line.to_string());
+    let config = set_global_key(config, "scrape_interval", &value);
+    set_global_key(&config, "scrape_timeout", &value)
+}
+
+/// Sets `key: value` in the top-level `global:` block of a YAML configuration, keeping
+/// everything else (comments included) as it is: replaced where the key is, added after
+/// the block's last entry where it is not, and `global:` added first when there is none.
+pub(crate) fn set_global_key(config: &str, key: &str, value: &str) -> String {
+    let lines: Vec<&str> = config.lines().collect();
+    let top_level =
+        |l: &str| !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with('#');
+    let Some(start) = lines
+        .iter()
+        .position(|l| top_level(l) && l.trim_end() == "global:")
+    else {
+        return format!("global:\n  {key}: {value}\n{config}");
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| top_level(l))
+        .map_or(lines.len(), |i| start + 1 + i);
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let mut last_entry = start;
+    let mut indent = "  ".to_string();
+    for (i, line) in lines.iter().enumerate().take(end).skip(start + 1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        if in_global {
-            let trimmed = line.trim_start();
-            let this_indent = &line[..line.len() - trimmed.len()];
-            if trimmed.starts_with("scrape_interval:") {
-                indent = this_indent.to_string();
-                out.push(format!("{this_indent}scrape_interval: {value}"));
-                set_interval = true;
-                continue;
-            }
-            if trimmed.starts_with("scrape_timeout:") {
-                indent = this_indent.to_string();
-                out.push(format!("{this_indent}scrape_timeout: {value}"));
-                set_timeout = true;
-                continue;
-            }
+        let this_indent = &line[..line.len() - trimmed.len()];
+        if last_entry == start {
+            indent = this_indent.to_string();
         }
-        out.push(line.to_string());
+        last_entry = i;
+        if this_indent == indent && trimmed.starts_with(&format!("{key}:")) {
+            out[i] = format!("{indent}{key}: {value}");
+            return join_lines(out);
+        }
     }
-    if in_global {
-        finish_global(&mut out, &indent, set_interval, set_timeout);
-    }
-    let mut text = out.join("\n");
+    out.insert(last_entry + 1, format!("{indent}{key}: {value}"));
+    join_lines(out)
+}
+
+fn join_lines(lines: Vec<String>) -> String {
+    let mut text = lines.join("\n");
     text.push('\n');
-    if !seen_global {
-        text = format!("global:\n  scrape_interval: {value}\n  scrape_timeout: {value}\n{text}");
-    }
     text
 }
 
@@ -534,6 +710,37 @@ mod tests {
         assert_eq!(
             out,
             "# c\nglobal:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\nscrape_configs:\n  - job_name: a\n    scrape_interval: 30s\n"
+        );
+    }
+
+    #[test]
+    fn sets_a_global_key_where_it_is_or_adds_it() {
+        let config =
+            "# c\nglobal:\n  pagerduty_url: https://a\n  resolve_timeout: 5m\n\nroute: {}\n";
+        assert_eq!(
+            set_global_key(config, "pagerduty_url", "http://b"),
+            "# c\nglobal:\n  pagerduty_url: http://b\n  resolve_timeout: 5m\n\nroute: {}\n"
+        );
+        assert_eq!(
+            set_global_key(
+                "global:\n  # x\n  resolve_timeout: 5m\n\nroute: {}\n",
+                "pagerduty_url",
+                "http://b"
+            ),
+            "global:\n  # x\n  resolve_timeout: 5m\n  pagerduty_url: http://b\n\nroute: {}\n"
+        );
+        assert_eq!(
+            set_global_key("route: {}\n", "pagerduty_url", "http://b"),
+            "global:\n  pagerduty_url: http://b\nroute: {}\n"
+        );
+        // A nested key of the same name is not the global one.
+        assert_eq!(
+            set_global_key(
+                "global:\n  http_config:\n    pagerduty_url: x\n",
+                "pagerduty_url",
+                "y"
+            ),
+            "global:\n  http_config:\n    pagerduty_url: x\n  pagerduty_url: y\n"
         );
     }
 

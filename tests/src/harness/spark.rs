@@ -13,7 +13,7 @@ use tempfile::TempDir;
 use test_support::eventually::Eventually;
 
 use super::process::{
-    claim_dir, describe_exit, log_tail, process_group_members, spawn_tied, stop_group,
+    claim_dir, describe_exit, log_files, log_tail, process_group_members, spawn_tied, stop_group,
     sweep_stale_dirs,
 };
 use super::{
@@ -152,11 +152,7 @@ impl SparkRun {
         )?;
 
         let log = dir.path().join("spark_job.log");
-        let log_file = fs::File::create(&log)
-            .map_err(|e| HarnessError::io(format!("creating {}", log.display()), e))?;
-        let log_err = log_file
-            .try_clone()
-            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+        let (log_file, log_err) = log_files(&log)?;
         let mut command = Command::new(&python);
         command
             .arg(&script)

@@ -1,6 +1,8 @@
 //! The dashboards against their surroundings: recipes, Grafana's schemas, provisioning/,
-//! and their alerts against promtool and the Prometheus Operator's CRD.
+//! their alerts against promtool and the Prometheus Operator's CRD, and the Alertmanager
+//! configuration against amtool.
 
+mod alertmanager;
 mod alerts;
 mod grafana_schema;
 mod provisioning_dashboards;

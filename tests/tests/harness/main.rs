@@ -1,4 +1,6 @@
-//! The test harness itself: its error messages and the replay fast path (no Spark).
+//! The test harness itself: its error messages, the replay fast path and the alerting
+//! chain (Prometheus, Alertmanager, notification stand-ins), all without Spark.
 
+mod harness_alerting;
 mod harness_negative;
 mod harness_replay;
