@@ -13,8 +13,8 @@ use tempfile::TempDir;
 use test_support::eventually::Eventually;
 
 use super::process::{
-    claim_dir, describe_exit, log_files, log_tail, process_group_members, spawn_tied, stop_group,
-    sweep_stale_dirs,
+    claim_dir, describe_exit, log_files, log_tail, process_cmdline, process_group_members,
+    spawn_tied, stop_group, sweep_stale_dirs,
 };
 use super::{
     contract_spark_conf, http_client, http_get, spark_fixtures_dir, spark_python, HarnessError,
@@ -319,6 +319,35 @@ impl SparkRun {
     /// The live processes of the run: Python, the driver JVM, the executor JVMs, workers.
     pub fn processes(&self) -> BTreeSet<u32> {
         process_group_members(self.pgid())
+    }
+
+    /// Kills executor `id`'s JVM with SIGKILL, as the kernel's OOM killer or a lost node
+    /// would: no shutdown hook runs, the driver learns of it from the lost heartbeat or the
+    /// closed connection. Returns its pid.
+    pub fn kill_executor(&self, id: &str) -> Result<u32, HarnessError> {
+        let pid = self
+            .processes()
+            .into_iter()
+            .find(|p| {
+                let cmdline = process_cmdline(*p);
+                let words: Vec<&str> = cmdline.split(' ').collect();
+                cmdline.contains("CoarseGrainedExecutorBackend")
+                    && words.windows(2).any(|w| w == ["--executor-id", id])
+            })
+            .ok_or_else(|| HarnessError::Input {
+                path: self.dir.path().to_path_buf(),
+                message: format!(
+                    "no executor JVM with `--executor-id {id}` in the run's process group: is executor {id} running?"
+                ),
+            })?;
+        // SAFETY: kill(2) with a pid of this run's process group and a signal number.
+        if unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) } != 0 {
+            return Err(HarnessError::io(
+                format!("killing executor {id} (pid {pid})"),
+                std::io::Error::last_os_error(),
+            ));
+        }
+        Ok(pid)
     }
 
     /// The script's output so far (stdout and stderr).

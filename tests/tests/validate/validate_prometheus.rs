@@ -10,8 +10,9 @@ use std::time::Duration;
 use dashboard_validate::{validate, Options, Report, Row, Status};
 use integration_tests::harness::{
     recorded_graphite_reports, Exporter, ExporterOptions, GraphiteReplay, HarnessError, Prometheus,
-    Replay, RestReplay,
+    PrometheusOptions, Replay, RestReplay,
 };
+use integration_tests::rules::SparkRules;
 use serde_json::{json, Value};
 use test_support::http::{HttpServer, Reply, Response};
 
@@ -86,7 +87,13 @@ fn assert_fails(report: &Report, panel: &str, needle: &str) {
 fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
 ) -> Result<(), HarnessError> {
     let replay = Replay::start(RUN)?;
-    let prometheus = Prometheus::start(&[replay.target()], Duration::from_secs(1))?;
+    // With the Spark rules loaded, as a user's Prometheus has them: the Findings table reads
+    // ALERTS, which validate accepts empty only from a Prometheus that evaluates rules.
+    let rules = SparkRules::write()?;
+    let prometheus = Prometheus::start_with(
+        &PrometheusOptions::new(&[replay.target()], Duration::from_secs(1))
+            .rule_files(rules.files.iter().cloned()),
+    )?;
     // spark-exporter: the recorded REST API of the same run, and the GraphiteSink lines of
     // the recorded Graphite run under this run's metrics namespace (`sparkci`), one report
     // every half second so that its counters grow across scrapes.
@@ -180,11 +187,6 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
             r#"metrics_executor_activeTasks{executor_id="no-such-executor"}"#,
             None,
         ),
-        (
-            "Alerts without rules",
-            r#"ALERTS{alertstate="firing", application_id="app-1"}"#,
-            None,
-        ),
     ]);
     let report = validate(std::slice::from_ref(&bad), &opts(&prometheus.url)).unwrap();
     assert!(!report.passed());
@@ -197,12 +199,6 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
     assert_fails(&report, "Legend", "legend uses {{application_name}}");
     assert_fails(&report, "Grouping", "groups by `stage`");
     assert_fails(&report, "Empty", "returns no series");
-    // No alert firing is fine, no alerting rule at all is not: this Prometheus has none.
-    assert_fails(
-        &report,
-        "Alerts without rules",
-        "Prometheus evaluates no alerting rule, so the panel can never show one",
-    );
 
     // --allow-empty turns only the empty result into a warning.
     let lenient = validate(
@@ -236,6 +232,38 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
     assert_eq!(var.status, Status::Fail);
     assert!(var.reason.contains("returns no values"), "{}", var.reason);
     assert_fails(&report, "Uses ghost", "uses $ghost, which has no values");
+    Ok(())
+}
+
+/// No alert firing is the healthy case; no alerting rule at all means the panel can never
+/// show one, and says how to load them.
+#[test]
+fn an_alerts_panel_needs_a_prometheus_that_evaluates_rules() -> Result<(), HarnessError> {
+    let d = dashboard(&[(
+        "Firing alerts",
+        r#"ALERTS{alertstate="firing", application_id="app-1"}"#,
+        None,
+    )]);
+    let bare = Prometheus::start(&[], Duration::from_secs(1))?;
+    let report = validate(std::slice::from_ref(&d), &opts(&bare.url)).unwrap();
+    assert_fails(
+        &report,
+        "Firing alerts",
+        "Prometheus evaluates no alerting rule, so the panel can never show one: load the rule files",
+    );
+    let rules = SparkRules::write()?;
+    let loaded = Prometheus::start_with(
+        &PrometheusOptions::new(&[], Duration::from_secs(1))
+            .rule_files(rules.files.iter().cloned()),
+    )?;
+    let report = validate(&[d], &opts(&loaded.url)).unwrap();
+    let r = row(&report, "Firing alerts");
+    assert_eq!(r.status, Status::Pass, "{}", report.to_table());
+    assert!(
+        r.reason.starts_with("no alert pending or firing ("),
+        "{}",
+        r.reason
+    );
     Ok(())
 }
 

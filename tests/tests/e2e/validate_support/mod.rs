@@ -1,16 +1,16 @@
 //! The proof both Spark versions go through (validate_spark.rs, validate_spark35.rs), on
 //! one Spark run each: every dashboard query returns data, then spark-exporter's two
-//! sources agree ([`sources`]).
+//! sources agree ([`sources`]), then the alert rules fire on the run's problems and reach a
+//! real Alertmanager ([`alerts`]).
 
+mod alerts;
 mod sources;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use dashboard_validate::{validate, Options, Status};
-use integration_tests::harness::{
-    Exporter, ExporterOptions, HarnessError, Prometheus, SparkOptions, SparkRun,
-};
+use integration_tests::harness::{Exporter, ExporterOptions, HarnessError, SparkOptions, SparkRun};
 
 /// How often the test's Prometheus scrapes Spark and the exporter.
 const SCRAPE_INTERVAL: Duration = Duration::from_secs(5);
@@ -26,7 +26,8 @@ pub fn prove_on(python: Option<PathBuf>) -> Result<String, HarnessError> {
         extra_args: vec!["--max-stages=1000".into(), "--max-jobs=1000".into()],
         ..ExporterOptions::default()
     })?;
-    let mut options = SparkOptions::new(30, 90);
+    // 40 s of work: the workload fails a job in its second iteration, which the alerts expect.
+    let mut options = SparkOptions::new(40, 120);
     options.python = python;
     options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
     let spark = SparkRun::start_with(&options)?;
@@ -36,7 +37,8 @@ pub fn prove_on(python: Option<PathBuf>) -> Result<String, HarnessError> {
     // than 2 s to render its exposition. With scrapes that time out, the `rate(…
     // [$__rate_interval])` panels get fewer than two samples per window and come back
     // empty although the series exist (seen in CI at load > 3 with a 2 s interval).
-    let prometheus = Prometheus::start(&[spark.target()], SCRAPE_INTERVAL)?;
+    let chain = alerts::Chain::start()?;
+    let prometheus = chain.prometheus(&[spark.target()], SCRAPE_INTERVAL)?;
     exporter.register(&prometheus)?;
     let wait = Duration::from_secs(90);
     // Two executor JVMs and the driver on the executor endpoint.
@@ -133,5 +135,6 @@ pub fn prove_on(python: Option<PathBuf>) -> Result<String, HarnessError> {
         .filter(|r| r.status == Status::Skip)
         .all(|r| r.reason.starts_with("tempo") || r.reason.starts_with("jaeger")));
     sources::agree(&spark, &exporter, &prometheus)?;
+    chain.fire(&spark, &prometheus)?;
     Ok(spark.spark_version.clone())
 }
