@@ -85,9 +85,18 @@ receivers:
     /// Kills executor 1 and waits for the expected alerts at the webhook; fails on any other
     /// alert above `info`.
     pub fn fire(&self, spark: &SparkRun, prometheus: &Prometheus) -> Result<(), HarnessError> {
+        let killed_at = std::time::Instant::now();
         let pid = spark.kill_executor(KILLED)?;
         eprintln!("killed executor {KILLED} (pid {pid}) of {}", spark.app_id);
-        let expected = ["SparkJobFailed", "SparkStageFailed", "SparkExecutorRemoved"];
+        // The workload fails a job in its second iteration only; a loaded machine (or Spark
+        // 3.5's slower first iteration) may end the work before it: then only the kill.
+        let failed_job = spark.log().contains("PROBE expected failure");
+        let expected: &[&str] = if failed_job {
+            &["SparkJobFailed", "SparkStageFailed", "SparkExecutorRemoved"]
+        } else {
+            eprintln!("the workload ended before its failing job: expecting the kill's alert only");
+            &["SparkExecutorRemoved"]
+        };
         let describe = || {
             format!(
                 "ALERTS now: {:?}\nreceived:\n{}\nAlertmanager's log:\n{}",
@@ -98,13 +107,17 @@ receivers:
                 self.alertmanager.log_tail(10)
             )
         };
-        for name in expected {
+        for &name in expected {
             let alert = self
                 .receiver
                 .wait_for("/webhook", name, WAIT, |body| {
                     alerts(body).any(|a| a["labels"]["alertname"] == name)
                 })
                 .inspect_err(|_| eprintln!("{}", describe()))?;
+            eprintln!(
+                "{name} at the webhook {:?} after the kill",
+                killed_at.elapsed()
+            );
             let a = alerts(&alert.body)
                 .find(|a| a["labels"]["alertname"] == name)
                 .expect("the matched alert")
