@@ -40,6 +40,37 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
         .collect()
 }
 
+/// The groups of the Prometheus rule files (`.yml`, `.yaml`) in `dir`, in file order,
+/// for `validate --rules`.
+pub fn load_rules(dir: &Path) -> Result<Vec<dashboard_dsl::rules::RuleGroup>> {
+    if !dir.is_dir() {
+        bail!("--rules {} is not a directory", dir.display());
+    }
+    let mut files = crate::build::existing_files(dir, "yml")?;
+    files.extend(crate::build::existing_files(dir, "yaml")?);
+    files.sort();
+    if files.is_empty() {
+        bail!(
+            "--rules {} holds no .yml or .yaml rule files",
+            dir.display()
+        );
+    }
+    let mut groups = Vec::new();
+    for rel in files {
+        let path = dir.join(rel);
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let file = dashboard_dsl::rules::RuleFile::from_yaml(&text).with_context(|| {
+            format!(
+                "{} is not a Prometheus rule file (`groups:` of `alert:`/`record:` rules; `promtool check rules` says more)",
+                path.display()
+            )
+        })?;
+        groups.extend(file.groups);
+    }
+    Ok(groups)
+}
+
 /// Every `.json` file below `dir` as a dashboard to push or diff, its folder from its
 /// directory (see [`dashboard_sync::local::load_files`]).
 pub fn local_dashboards(dir: &Path) -> Result<Vec<dashboard_sync::LocalDashboard>> {

@@ -39,6 +39,17 @@ pub struct ValidateArgs {
     /// Requests to Prometheus in flight at once.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Check the rule files (`*.yml`, as `alerts build` writes them) in this directory
+    /// instead of the project's rule groups.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_rules")]
+    pub rules: Option<PathBuf>,
+    /// Check the dashboards only, not the rules' selectors.
+    #[arg(long)]
+    pub no_rules: bool,
+    /// Leave this rule group out (repeatable), such as `spark-kubernetes` where no
+    /// kube-state-metrics runs.
+    #[arg(long, value_name = "GROUP")]
+    pub skip_rule_group: Vec<String>,
 }
 
 /// How to reach and authenticate to Grafana; shared by `push` and `diff --grafana-url`.

@@ -358,7 +358,7 @@ fn carried_list(series: &[Series]) -> String {
     }
 }
 
-fn closest<'a>(name: &str, known: &'a BTreeSet<String>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, known: &'a BTreeSet<String>) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), k))

@@ -18,13 +18,14 @@
 mod check;
 pub mod prom;
 mod report;
+mod rules;
 pub mod vars;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-pub use report::{Report, Row, Status};
+pub use report::{Report, Row, Status, RULE_GROUP};
 
 /// How to validate.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +83,33 @@ pub enum ValidateError {
 /// included, becomes a row of the report naming the dashboard, panel and query; only an
 /// unusable URL is an error.
 pub fn validate(dashboards: &[Value], opts: &Options) -> Result<Report, ValidateError> {
+    let (client, frame) = connect(opts)?;
+    Ok(check::run(dashboards, &client, &frame, opts))
+}
+
+/// Validates alert and recording rules: every series selector of every expression must
+/// match series in the window (a row per rule and selector). Whether a rule fires is not
+/// asked, only whether it can: a selector matching nothing means a renamed metric or a
+/// label the scrape does not set. Selectors of series the groups record are checked
+/// through the recording rule.
+///
+/// ```no_run
+/// use dashboard_model::rules::RuleFile;
+/// use dashboard_validate::{validate_rules, Options};
+/// let file = RuleFile::from_yaml("groups: [{name: g, rules: [{alert: Down, expr: up == 0}]}]").unwrap();
+/// let report = validate_rules(&file.groups, &Options::new("http://127.0.0.1:9090")).unwrap();
+/// assert!(report.to_table().contains("rule group g"));
+/// ```
+pub fn validate_rules(
+    groups: &[dashboard_model::rules::RuleGroup],
+    opts: &Options,
+) -> Result<Report, ValidateError> {
+    let (client, frame) = connect(opts)?;
+    Ok(rules::run(groups, &client, &frame))
+}
+
+/// The client and the window every check shares.
+fn connect(opts: &Options) -> Result<(prom::Client, vars::Frame), ValidateError> {
     let url = opts.prometheus_url.trim_end_matches('/');
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(ValidateError::BadUrl {
@@ -106,5 +134,5 @@ pub fn validate(dashboards: &[Value], opts: &Options) -> Result<Report, Validate
         end,
         scrape_interval: opts.scrape_interval,
     };
-    Ok(check::run(dashboards, &client, &frame, opts))
+    Ok((client, frame))
 }

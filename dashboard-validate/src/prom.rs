@@ -124,7 +124,7 @@ impl Client {
         } else {
             self.http.get(&url).query(params)
         };
-        let resp = req.send().map_err(|e| {
+        let transport = |e: reqwest::Error| {
             if e.is_timeout() {
                 PromError::Timeout {
                     url: self.base.clone(),
@@ -136,7 +136,8 @@ impl Client {
                     reason: root_cause(&e),
                 }
             }
-        })?;
+        };
+        let resp = req.send().map_err(transport)?;
         let status = resp.status();
         let content_type = resp
             .headers()
@@ -144,19 +145,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let body = resp.text().map_err(|e| {
-            if e.is_timeout() {
-                PromError::Timeout {
-                    url: self.base.clone(),
-                    timeout: self.timeout,
-                }
-            } else {
-                PromError::Unreachable {
-                    url: self.base.clone(),
-                    reason: root_cause(&e),
-                }
-            }
-        })?;
+        let body = resp.text().map_err(transport)?;
         match serde_json::from_str::<Envelope>(&body) {
             Ok(env) if env.status == "success" => {
                 env.data.ok_or_else(|| PromError::NotPrometheus {
@@ -280,6 +269,25 @@ impl Client {
         }
         let data = self.get(&format!("/api/v1/label/{label}/values"), &params)?;
         strings(self, data)
+    }
+
+    /// How many series match `selector` over a window (`/api/v1/series`).
+    pub fn series_count(&self, selector: &str, start: i64, end: i64) -> Result<usize, PromError> {
+        let data = self.get(
+            "/api/v1/series",
+            &[
+                ("match[]", selector.to_string()),
+                ("start", start.to_string()),
+                ("end", end.to_string()),
+            ],
+        )?;
+        data.as_array()
+            .map(Vec::len)
+            .ok_or_else(|| PromError::NotPrometheus {
+                url: self.base.clone(),
+                what: "series is not a list".into(),
+                body: excerpt(&data.to_string()),
+            })
     }
 
     /// Label names, optionally only of series matching `selector`.

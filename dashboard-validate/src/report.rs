@@ -30,7 +30,8 @@ impl Status {
 /// One checked query (or variable).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
-    /// Dashboard uid.
+    /// Dashboard uid, or for a rule [`RULE_GROUP`] and the group's name (a uid has no
+    /// space, so the two cannot be confused).
     pub dashboard: String,
     /// Panel title and id, or `variable $name`.
     pub panel: String,
@@ -44,6 +45,9 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
 }
+
+/// How the rows of alert and recording rules name their group in [`Row::dashboard`].
+pub const RULE_GROUP: &str = "rule group ";
 
 /// Everything validate found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,7 +142,11 @@ impl Report {
                 if current.is_some() {
                     out.push('\n');
                 }
-                out.push_str(&format!("dashboard {}\n", r.dashboard));
+                if r.dashboard.starts_with(RULE_GROUP) {
+                    out.push_str(&format!("{}\n", r.dashboard));
+                } else {
+                    out.push_str(&format!("dashboard {}\n", r.dashboard));
+                }
                 current = Some(&r.dashboard);
             }
             out.push_str(&format!(

@@ -5,15 +5,17 @@
 //! themselves, as value mappings made at build time, and cannot drift from them.
 
 use dashboard_dsl::alert::RuleGroup;
+use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{FieldProp, Mapping};
 use dashboard_dsl::link::PanelLink;
 use dashboard_dsl::options::TableOptions;
 use dashboard_dsl::panel::{self, IntoPanelKey, Panel};
 use dashboard_dsl::query::{Format, PromQuery};
+use dashboard_dsl::variable::{DatasourceVar, QueryVar, VarName};
 use dashboard_dsl::{promql, Dashboard, Unit};
 use serde_json::json;
 
-use crate::common::{Recipe, SparkVars};
+use crate::common::Recipe;
 use crate::panels::no_level;
 use crate::Options;
 
@@ -24,7 +26,17 @@ const SEVERITY_COLOURS: [(&str, &str, &str); 3] = [
     ("info", "info", "blue"),
 ];
 
-/// The firing alerts of the applications `$app_id` selects, one row each: the alert,
+/// Which applications a dashboard's findings are about: the runs its `$app_id` picks
+/// (Job Tracing, Profiling), or every run of the names its `$app` picks (the overview).
+#[derive(Clone, Copy)]
+pub enum Runs<'a> {
+    /// `application_id=~"$app_id"`.
+    ById(&'a QueryVar),
+    /// `application_name=~"$app"`.
+    ByName(&'a QueryVar),
+}
+
+/// The firing alerts of the applications `runs` selects, one row each: the alert,
 /// its severity (coloured), what it means, its labels (executor, stage…) and its runbook,
 /// for every alert of `groups`.
 ///
@@ -32,12 +44,14 @@ const SEVERITY_COLOURS: [(&str, &str, &str); 3] = [
 /// let v = dashboards::common::SparkVars::new();
 /// let o = dashboards::Options::default();
 /// let groups = dashboards::alerts::all_with(&o);
-/// let spec = dashboards::findings::table("findings", &v, &groups, &o).into_spec();
+/// let runs = dashboards::findings::Runs::ById(&v.app_id);
+/// let spec = dashboards::findings::table("findings", &v.prometheus, runs, &groups, &o).into_spec();
 /// assert!(spec.model().targets[0].expr.as_deref().unwrap().starts_with("label_replace("));
 /// ```
 pub fn table(
     key: impl IntoPanelKey,
-    v: &SparkVars,
+    ds: &DatasourceVar<Prometheus>,
+    runs: Runs<'_>,
     groups: &[RuleGroup],
     o: &Options,
 ) -> Panel<TableOptions> {
@@ -52,20 +66,23 @@ pub fn table(
         .collect();
     // Two copies of the alert's name, mapped at display time: one to its meaning, one to
     // its runbook's URL (a cell's link reads the mapped text).
-    let query = promql!(
-        r#"label_replace(label_replace(ALERTS{alertstate="firing", application_id=~"$app_id"}, "meaning", "$1", "alertname", "(.+)"), "runbook", "$1", "alertname", "(.+)")"#,
-        app_id = v.app_id
-    );
+    let query = match runs {
+        Runs::ById(app_id) => promql!(
+            r#"label_replace(label_replace(ALERTS{alertstate="firing", application_id=~"$app_id"}, "meaning", "$1", "alertname", "(.+)"), "runbook", "$1", "alertname", "(.+)")"#,
+            app_id = app_id
+        ),
+        Runs::ByName(app) => promql!(
+            r#"label_replace(label_replace(ALERTS{alertstate="firing", application_name=~"$app"}, "meaning", "$1", "alertname", "(.+)"), "runbook", "$1", "alertname", "(.+)")"#,
+            app = app
+        ),
+    };
     panel::table(key, "Firing alerts")
         .description("The alerts firing now for the selected runs, from Prometheus' ALERTS series of the Spark rule set (dist/alerts): severity, what it means, the labels that say where (executor, stage) and the runbook that says what to do. Empty is good. An alert in the table is also sent to Alertmanager; the marks on the time series show when each fired.")
         .link(Recipe::ProfilingGuide.link(o))
         .unit(Unit::NoUnit)
         .thresholds(no_level())
         .size(24, 6)
-        .query(
-            &v.prometheus,
-            PromQuery::new(query).instant().format(Format::Table),
-        )
+        .query(ds, PromQuery::new(query).instant().format(Format::Table))
         .transform(
             "organize",
             json!({
@@ -111,17 +128,25 @@ pub fn table(
 /// fired, titled by the alert and tagged with its severity.
 ///
 /// ```
+/// use dashboards::findings::Runs;
 /// let v = dashboards::common::SparkVars::new();
 /// let d = dashboard_dsl::Dashboard::new("d", "D").variables(&v);
-/// let d = dashboards::findings::annotate(d, &v);
+/// let d = dashboards::findings::annotate(d, &v.prometheus, Runs::ById(&v.app_id));
 /// let a = &d.build().unwrap().model.annotations.list[0];
 /// assert_eq!(a.title_format.as_deref(), Some("{{alertname}}"));
 /// ```
-pub fn annotate(d: Dashboard, v: &SparkVars) -> Dashboard {
+pub fn annotate(d: Dashboard, ds: &DatasourceVar<Prometheus>, runs: Runs<'_>) -> Dashboard {
+    let (label, var) = match runs {
+        Runs::ById(v) => ("application_id", v),
+        Runs::ByName(v) => ("application_name", v),
+    };
     d.annotation_with(
-        &v.prometheus,
+        ds,
         "Spark alerts",
-        r#"ALERTS{alertstate="firing", application_id=~"$app_id"}"#,
+        &format!(
+            r#"ALERTS{{alertstate="firing", {label}=~"${}"}}"#,
+            var.var_name()
+        ),
         "red",
         |a| {
             a.title_format = Some("{{alertname}}".into());

@@ -82,7 +82,7 @@ pub fn all() -> Vec<Dashboard> {
 pub fn all_with(options: &Options) -> Vec<Dashboard> {
     vec![
         spark_job_tracing::dashboard(options),
-        spark_overview::dashboard(),
+        spark_overview::dashboard(options),
         spark_profiling::dashboard(options),
     ]
 }

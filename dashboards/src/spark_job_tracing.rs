@@ -15,6 +15,7 @@ use crate::common::{
     executor_trace_links, spark_dashboard, stage_span_links, trace_links, with_sibling, DataLinks,
     Recipe, SparkVars, APP_SPANS,
 };
+use crate::findings::Runs;
 use crate::panels::{
     active_tasks_per_executor, any_failure, count_stat, executor_skew_thresholds,
     gc_share_of_task_time, no_level, shuffle_rate_query, shuffle_skew, stage_skew_thresholds,
@@ -109,7 +110,7 @@ pub fn dashboard(o: &Options) -> Dashboard {
         &["spark", "tracing"],
         &v,
     );
-    let d = crate::findings::annotate(d, &v);
+    let d = crate::findings::annotate(d, &v.prometheus, Runs::ById(&v.app_id));
     with_sibling(
         d,
         crate::common::PROFILING_UID,
@@ -127,7 +128,13 @@ pub fn dashboard(o: &Options) -> Dashboard {
 /// What the alert rules found, first: a table of the firing alerts.
 fn findings_row(v: &SparkVars, o: &Options) -> Row {
     let groups = crate::alerts::all_with(o);
-    Row::new("Findings").panel(crate::findings::table(Key::Findings, v, &groups, o))
+    Row::new("Findings").panel(crate::findings::table(
+        Key::Findings,
+        &v.prometheus,
+        Runs::ById(&v.app_id),
+        &groups,
+        o,
+    ))
 }
 
 /// The driver's scheduler, now (stats) and over time (one panel), and its completions.

@@ -4,7 +4,8 @@
 //! Job Tracing and Profiling dashboards build on the same variables.
 //!
 //! Every series there carries `application_id`, `application_name` and `executor_id`.
-//! Applications are picked by name: the id changes on every run.
+//! Applications are picked by name: the id changes on every run. The Findings row and the
+//! alert marks read Prometheus' `ALERTS` for every run of the picked names.
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::{ColorMode, FieldProp};
@@ -17,10 +18,12 @@ use dashboard_dsl::{promql, PanelKey};
 use dashboard_dsl::{Dashboard, Row, Unit};
 
 use crate::common::{spark_dashboard, SparkVars};
+use crate::findings::{annotate, table, Runs};
 use crate::panels::{
     active_tasks_per_executor, any_failure, count_stat, gc_share_of_task_time, heap_peak_query,
     no_level, shuffle_per_executor, storage_in_use, Reference, Scope, Shuffle,
 };
+use crate::Options;
 
 /// The dashboard's variables, in the order Grafana resolves them: three of
 /// [`SparkVars`], so queries, labels and sorting cannot drift from the other dashboards.
@@ -98,6 +101,7 @@ pub enum Key {
     ShuffleWrite,
     PeakHeap,
     StorageMemory,
+    Findings,
 }
 
 /// The uid other dashboards link to.
@@ -106,40 +110,52 @@ pub const UID: &str = "spark-overview";
 /// Builds the dashboard: the headline stats, then a list of rows.
 ///
 /// ```
-/// let built = dashboards::spark_overview::dashboard().build().unwrap();
+/// let built = dashboards::spark_overview::dashboard(&dashboards::Options::default()).build().unwrap();
 /// assert_eq!(built.model.uid, dashboards::spark_overview::UID);
 /// ```
-pub fn dashboard() -> Dashboard {
+pub fn dashboard(o: &Options) -> Dashboard {
     let v = Vars::new();
     let scope = v.scope();
     let [executors, active, failed, cores] = headline_stats(&v);
-    spark_dashboard(
+    let d = spark_dashboard(
         UID,
         "Spark application overview",
         "Executors, tasks, GC, shuffle and memory of one Spark application, from the driver's executor metrics endpoint.",
         &["spark"],
         &v,
-    )
-    .panel(executors)
-    .panel(active)
-    .panel(failed)
-    .panel(cores)
-    .row(tasks_row(&v))
-    .row(
-        Row::new("Bottlenecks")
-            .panel(gc_share_of_task_time(Key::GcShare, scope))
-            .panel(task_time(&v)),
-    )
-    .row(
-        Row::new("Shuffle")
-            .panel(shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read))
-            .panel(shuffle_per_executor(Key::ShuffleWrite, scope, Shuffle::Write)),
-    )
-    .row(
-        Row::new("Memory")
-            .panel(peak_heap(&v))
-            .panel(storage_in_use(Key::StorageMemory, scope)),
-    )
+    );
+    annotate(d, &v.prometheus, Runs::ByName(&v.app))
+        .panel(executors)
+        .panel(active)
+        .panel(failed)
+        .panel(cores)
+        .row(Row::new("Findings").panel(table(
+            Key::Findings,
+            &v.prometheus,
+            Runs::ByName(&v.app),
+            &crate::alerts::all_with(o),
+            o,
+        )))
+        .row(tasks_row(&v))
+        .row(
+            Row::new("Bottlenecks")
+                .panel(gc_share_of_task_time(Key::GcShare, scope))
+                .panel(task_time(&v)),
+        )
+        .row(
+            Row::new("Shuffle")
+                .panel(shuffle_per_executor(Key::ShuffleRead, scope, Shuffle::Read))
+                .panel(shuffle_per_executor(
+                    Key::ShuffleWrite,
+                    scope,
+                    Shuffle::Write,
+                )),
+        )
+        .row(
+            Row::new("Memory")
+                .panel(peak_heap(&v))
+                .panel(storage_in_use(Key::StorageMemory, scope)),
+        )
 }
 
 /// Executors, active tasks, failed tasks and task slots, above the first row.

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use promql_parser::label::METRIC_NAME;
-use promql_parser::parser::{Expr, LabelModifier};
+use promql_parser::parser::{Expr, LabelModifier, VectorSelector};
 
 /// The metric names selected anywhere in `expr`, by name or by an `__name__="…"` matcher.
 ///
@@ -19,10 +19,8 @@ use promql_parser::parser::{Expr, LabelModifier};
 pub fn metric_names(expr: &Expr) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     walk(expr, &mut |e| {
-        let vs = match e {
-            Expr::VectorSelector(vs) => vs,
-            Expr::MatrixSelector(ms) => &ms.vs,
-            _ => return,
+        let Some(vs) = selector(e) else {
+            return;
         };
         if let Some(name) = &vs.name {
             out.insert(name.clone());
@@ -54,6 +52,40 @@ pub fn grouping_labels(expr: &Expr) -> BTreeSet<String> {
         }
     });
     out
+}
+
+/// Every series selector in `expr`, as text without its range, `offset` or `@`, sorted and
+/// once each: what must match series on a Prometheus for the expression to mean anything,
+/// whatever its value now. `validate` checks alert rules this way, since a rule that fires
+/// only on a failure returns nothing on a healthy system.
+///
+/// ```
+/// let e = dashboard_query::promql::parse(
+///     r#"increase(failed_total{app="a"}[5m]) > 0 unless on (app) up offset 2m"#,
+/// ).unwrap();
+/// assert_eq!(dashboard_query::promql::selectors(&e), [r#"failed_total{app="a"}"#, "up"]);
+/// ```
+pub fn selectors(expr: &Expr) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    walk(expr, &mut |e| {
+        let Some(vs) = selector(e) else {
+            return;
+        };
+        let mut bare = vs.clone();
+        bare.offset = None;
+        bare.at = None;
+        out.insert(bare.to_string());
+    });
+    out.into_iter().collect()
+}
+
+/// The series selector of a `metric{…}` or `metric{…}[range]`.
+fn selector(e: &Expr) -> Option<&VectorSelector> {
+    match e {
+        Expr::VectorSelector(vs) => Some(vs),
+        Expr::MatrixSelector(ms) => Some(&ms.vs),
+        _ => None,
+    }
 }
 
 /// Visits `expr` and every expression below it.
@@ -106,6 +138,18 @@ mod tests {
     fn regex_name_matchers_are_not_names() {
         let e = parse(r#"{__name__=~"spark_.*"}"#).unwrap();
         assert!(metric_names(&e).is_empty());
+    }
+
+    #[test]
+    fn selectors_keep_their_matchers_and_drop_time_modifiers() {
+        let e = parse(
+            r#"sum(rate(a_total{x=~"1|2"}[5m] offset 1m)) / sum(rate(a_total{x=~"1|2"}[1m])) and {__name__=~"b_.*"} @ 100"#,
+        )
+        .unwrap();
+        assert_eq!(
+            selectors(&e),
+            [r#"a_total{x=~"1|2"}"#, r#"{__name__=~"b_.*"}"#]
+        );
     }
 
     #[test]

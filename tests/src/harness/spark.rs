@@ -487,7 +487,9 @@ fn write_spark_defaults(path: &Path, run_dir: &Path, extra: &[String]) -> Result
          spark.local.dir {local}\n\
          spark.driver.extraJavaOptions -Djava.io.tmpdir={tmp}\n\
          spark.executor.extraJavaOptions -Djava.io.tmpdir={tmp}\n\
-         spark.ui.showConsoleProgress false\n",
+         spark.ui.showConsoleProgress false\n\
+         # Where every workload's event log goes (and the drop's cleanup looks).\n\
+         spark.eventLog.dir file://{SPARK_EVENT_LOG_DIR}\n",
         local = run_dir.join("local").display(),
         tmp = tmp.display(),
     );

@@ -1,21 +1,40 @@
-//! The harness with a real Spark: `spark_job.py` in `local-cluster[2,1,1024]` mode (a driver
-//! JVM and two executor JVMs) scraped by a real Prometheus through the metrics contract.
-//! The only harness test that needs pyspark and Java (`cargo xtask test` prepares them).
+//! The harness with a real Spark, and the alert rules' silence: `straggler_job.py` in
+//! `local-cluster[2,1,1024]` mode (a driver JVM and two executor JVMs) with spark-exporter
+//! alongside, scraped by a real Prometheus through the metrics contract, which evaluates
+//! the generated rules into a real Alertmanager. The workload is healthy but for one
+//! straggler stage: `SparkStageTaskSkewSevere` must arrive for it, and nothing else above
+//! `info` (no false positive from the outcome, heuristics or Kubernetes rules on healthy
+//! work). Then everything is stopped and checked for leftovers.
 
 use std::collections::BTreeSet;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use integration_tests::harness::{
-    process_alive, process_cmdline, process_group_members, HarnessError, Prometheus, SparkRun,
-    SPARK_EVENT_LOG_DIR,
+    process_alive, process_cmdline, process_group_members, Exporter, ExporterOptions, HarnessError,
+    SparkOptions, SparkRun, SPARK_EVENT_LOG_DIR,
 };
 
+use crate::validate_support::alerts::Chain;
+
 #[test]
-fn real_spark_is_scraped_through_the_contract_and_cleaned_up() -> Result<(), HarnessError> {
+fn real_spark_is_scraped_reports_its_straggler_only_and_is_cleaned_up() -> Result<(), HarnessError>
+{
     let _spark = crate::spark_lock();
     let started = Instant::now();
-    let spark = SparkRun::start(25, 60)?;
+    // Caps above the workload's stage count: the straggler's stage must stay exported
+    // until its alert's `for` has passed.
+    let exporter = Exporter::start(&ExporterOptions {
+        extra_args: vec!["--max-stages=1000".into()],
+        ..ExporterOptions::default()
+    })?;
+    // 100 s of work: the straggler first, then healthy bursts while its alert is pending,
+    // so that every rule that could fire within the run sees healthy work.
+    let mut options = SparkOptions::new(100, 20);
+    options.script =
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/straggler_job.py"));
+    options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
+    let spark = SparkRun::start_with(&options)?;
     eprintln!(
         "Spark {} {} ({}) up at {} after {:?}",
         spark.spark_version,
@@ -24,7 +43,10 @@ fn real_spark_is_scraped_through_the_contract_and_cleaned_up() -> Result<(), Har
         spark.ui_address,
         started.elapsed()
     );
-    let prometheus = Prometheus::start(&[spark.target()], Duration::from_secs(1))?;
+    exporter.set_rest_targets(&[format!("http://{}", spark.ui_address)])?;
+    let chain = Chain::start()?;
+    let prometheus = chain.prometheus(&[spark.target()], Duration::from_secs(2))?;
+    exporter.register(&prometheus)?;
 
     // One series per executor, the two executor JVMs included.
     let executors = prometheus.wait_for(
@@ -70,6 +92,28 @@ fn real_spark_is_scraped_through_the_contract_and_cleaned_up() -> Result<(), Har
         "{executor_jvms} executor JVMs in {processes:?}"
     );
 
+    chain.expect(
+        &spark,
+        &prometheus,
+        &["SparkStageTaskSkewSevere"],
+        |_, a| {
+            assert_eq!(a["labels"]["severity"], "warning", "{a}");
+            assert!(a["labels"]["stage_id"].is_string(), "{a}");
+            assert!(
+                a["annotations"]["dashboard_url"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("/d/spark-profiling?viewPanel="),
+                "{a}"
+            );
+        },
+    )?;
+    assert!(
+        spark.log().contains("PROBE straggler done"),
+        "{}",
+        spark.log()
+    );
+
     let pgid = spark.pgid();
     let ui = spark.ui_address.clone();
     let app_id = spark.app_id.clone();
@@ -80,7 +124,9 @@ fn real_spark_is_scraped_through_the_contract_and_cleaned_up() -> Result<(), Har
     let prometheus_dir = prometheus.dir().to_path_buf();
     let stopping = Instant::now();
     drop(prometheus);
+    drop(chain);
     drop(spark);
+    drop(exporter);
     eprintln!("stopped in {:?}", stopping.elapsed());
 
     assert!(process_group_members(pgid).is_empty());

@@ -161,6 +161,8 @@ fn replayed_spark_every_dashboard_query_returns_data_and_mistakes_are_named(
         .iter()
         .any(|r| r.status == Status::Skip && r.reason.starts_with("tempo")));
 
+    crate::validate_rules::check_on(&opts(&prometheus.url));
+
     let bad = dashboard(&[
         (
             "Misspelled",

@@ -3,7 +3,7 @@
 //! sources agree ([`sources`]), then the alert rules fire on the run's problems and reach a
 //! real Alertmanager ([`alerts`]).
 
-mod alerts;
+pub mod alerts;
 mod sources;
 
 use std::path::PathBuf;

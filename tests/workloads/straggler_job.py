@@ -1,11 +1,15 @@
-"""A healthy Spark workload: even keys, no failure, no spill, tasks of a reasonable size.
+"""A healthy Spark workload but for one straggler stage.
 
-What the alert rules must stay silent on (no critical or warning alert): the counterpart of
-the fixtures' spark_job.py, which fails a job, skews a join and forces spills on purpose.
-The metrics configuration comes from the harness' spark-defaults.conf (the contract).
+First one stage whose slowest task takes 10 s and the others 0.2 s: a straggler, which
+`SparkStageTaskSkewSevere` must report (max/median above 10, max above 5 s). Then healthy
+work: even keys, no failure, no spill, tasks of a reasonable size, which no other rule may
+report above `info`. The counterpart of the fixtures' spark_job.py, which fails a job and
+forces spills on purpose. The metrics configuration comes from the harness'
+spark-defaults.conf (the contract).
 
 Usage: python healthy_job.py [run_seconds] [linger_seconds]
 """
+import os
 import sys
 import time
 
@@ -13,15 +17,24 @@ from pyspark.sql import SparkSession, functions as F
 
 RUN_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 30
 LINGER_SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 10
+# The harness sets it (local-cluster: separate executor JVMs, as on Kubernetes).
+MASTER = os.environ.get("SPARK_MASTER", "local[2]")
 
 
 def main():
     t0 = time.time()
-    spark = SparkSession.builder.appName("spark-healthy-probe").getOrCreate()
+    spark = SparkSession.builder.master(MASTER).appName("spark-straggler-probe").getOrCreate()
     sc = spark.sparkContext
     t_ready = time.time()
     print(f"PROBE spark {spark.version} app_id={sc.applicationId} "
           f"session_start_s={t_ready - t0:.2f} ui={sc.uiWebUrl}", flush=True)
+
+    # The straggler: eight tasks, one of which sleeps 10 s (Python worker start-up makes the
+    # others 0.2-0.5 s, still a ratio above 20).
+    sc.setJobDescription("straggler")
+    sc.parallelize(range(8), 8).map(lambda i: (time.sleep(10 if i == 0 else 0.2), i)[1]).count()
+    print(f"PROBE straggler done t={time.time() - t_ready:.1f}s", flush=True)
+    sc.setJobDescription(None)
 
     # Keys spread evenly over 200 values; partitions sized so that every task does work.
     facts = (spark.range(400_000, numPartitions=4)
@@ -34,6 +47,8 @@ def main():
         facts.join(dims, "k").groupBy("k").agg(F.sum("v")).collect()
         facts.groupBy((F.col("k") % 10).alias("g")).count().collect()
         print(f"PROBE iter {it} done t={time.time() - t_ready:.1f}s", flush=True)
+        # Work in bursts, as a scheduled job does, and a 2-core machine can afford.
+        time.sleep(2)
 
     print(f"PROBE workload done after {time.time() - t_ready:.1f}s, lingering "
           f"{LINGER_SECONDS}s for scrapes", flush=True)
