@@ -3,7 +3,8 @@
 First one stage whose slowest task takes 10 s and the others 0.2 s: a straggler, which
 `SparkStageTaskSkewSevere` must report (max/median above 10, max above 5 s). Then healthy
 work: even keys, no failure, no spill, tasks of a reasonable size, which no other rule may
-report above `info`. The counterpart of the fixtures' spark_job.py, which fails a job and
+report above `info`; until a file `fail-now` appears in the working directory, when one
+job fails (its stage too), once. The counterpart of the fixtures' spark_job.py, which fails a job and
 forces spills on purpose. The metrics configuration comes from the harness'
 spark-defaults.conf (the contract).
 
@@ -42,8 +43,19 @@ def main():
              .withColumn("v", F.col("id") * 0.5))
     dims = spark.range(200, numPartitions=1).withColumnRenamed("id", "k")
     it = 0
+    failed = False
     while time.time() - t_ready < RUN_SECONDS:
         it += 1
+        if not failed and os.path.exists("fail-now"):
+            # Asked for by the test once the silence is checked: one job whose tasks fail
+            # four times (spark.task.maxFailures), which fails its stage and its job.
+            failed = True
+            sc.setJobDescription("failing on request")
+            try:
+                sc.parallelize(range(4), 2).map(lambda x: 1 // (x - 3)).collect()
+            except Exception as e:  # noqa: BLE001
+                print("PROBE expected failure:", type(e).__name__, flush=True)
+            sc.setJobDescription(None)
         facts.join(dims, "k").groupBy("k").agg(F.sum("v")).collect()
         facts.groupBy((F.col("k") % 10).alias("g")).count().collect()
         print(f"PROBE iter {it} done t={time.time() - t_ready:.1f}s", flush=True)

@@ -357,6 +357,15 @@ impl SparkRun {
             .unwrap_or_default()
     }
 
+    /// Creates the empty file `name` in the workload's working directory: how a test asks a
+    /// running workload that polls for it to do something now (straggler_job.py's
+    /// `fail-now`), instead of guessing when the workload gets there.
+    pub fn touch(&self, name: &str) -> Result<(), HarnessError> {
+        let path = self.dir.path().join("cwd").join(name);
+        fs::write(&path, b"")
+            .map_err(|e| HarnessError::io(format!("creating {}", path.display()), e))
+    }
+
     /// The run's temporary directory (conf, log, Spark local dirs), deleted on drop.
     pub fn dir(&self) -> &Path {
         self.dir.path()

@@ -4,7 +4,10 @@
 //! the generated rules into a real Alertmanager. The workload is healthy but for one
 //! straggler stage: `SparkStageTaskSkewSevere` must arrive for it, and nothing else above
 //! `info` (no false positive from the outcome, heuristics or Kubernetes rules on healthy
-//! work). Then everything is stopped and checked for leftovers.
+//! work). Then the test asks the workload for one failing job: `SparkJobFailed` and
+//! `SparkStageFailed` must arrive, deterministically (validate's run gets its failing job
+//! only when the machine is fast enough). Then everything is stopped and checked for
+//! leftovers.
 
 use std::collections::BTreeSet;
 use std::net::TcpStream;
@@ -28,9 +31,10 @@ fn real_spark_is_scraped_reports_its_straggler_only_and_is_cleaned_up() -> Resul
         extra_args: vec!["--max-stages=1000".into()],
         ..ExporterOptions::default()
     })?;
-    // 100 s of work: the straggler first, then healthy bursts while its alert is pending,
-    // so that every rule that could fire within the run sees healthy work.
-    let mut options = SparkOptions::new(100, 20);
+    // Up to 180 s of work (the test stops it sooner): the straggler first, then healthy
+    // bursts while its alert is pending, so that every rule that could fire within the run
+    // sees healthy work; then one failing job when the test asks.
+    let mut options = SparkOptions::new(180, 20);
     options.script =
         Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/straggler_job.py"));
     options.extra_conf = exporter.spark_conf(Duration::from_secs(2))?;
@@ -110,6 +114,27 @@ fn real_spark_is_scraped_reports_its_straggler_only_and_is_cleaned_up() -> Resul
     )?;
     assert!(
         spark.log().contains("PROBE straggler done"),
+        "{}",
+        spark.log()
+    );
+    // Then a failure on request, while the work goes on: the job and its stage.
+    spark.touch("fail-now")?;
+    chain.expect(
+        &spark,
+        &prometheus,
+        &[
+            "SparkStageTaskSkewSevere",
+            "SparkJobFailed",
+            "SparkStageFailed",
+        ],
+        |name, a| {
+            if name != "SparkStageTaskSkewSevere" {
+                assert_eq!(a["labels"]["severity"], "warning", "{a}");
+            }
+        },
+    )?;
+    assert!(
+        spark.log().contains("PROBE expected failure"),
         "{}",
         spark.log()
     );

@@ -1,6 +1,7 @@
 //! The proof both Spark versions go through (validate_spark.rs, validate_spark35.rs), on
 //! one Spark run each: every dashboard query returns data, then spark-exporter's two
-//! sources agree ([`sources`]), then the alert rules fire on the run's problems and reach a
+//! sources agree ([`sources`]), every selector of the alert rules matches series, then the
+//! alert rules fire on the run's problems and reach a
 //! real Alertmanager ([`alerts`]).
 
 pub mod alerts;
@@ -134,6 +135,24 @@ pub fn prove_on(python: Option<PathBuf>) -> Result<String, HarnessError> {
         .iter()
         .filter(|r| r.status == Status::Skip)
         .all(|r| r.reason.starts_with("tempo") || r.reason.starts_with("jaeger")));
+    // The rules' selectors on the same run, as `dashboards validate` checks them: all of
+    // them but kube-state-metrics' (no Kubernetes here) match this Spark's series.
+    let mut groups = dashboard_cli::build_alerts(
+        &integration_tests::rules::PROJECT,
+        dashboard_cli::DEFAULT_GRAFANA_URL,
+    )
+    .unwrap();
+    groups.retain(|g| g.name != "spark-kubernetes");
+    let rules = dashboard_validate::validate_rules(&groups, &opts).unwrap();
+    assert!(
+        rules
+            .rows
+            .iter()
+            .all(|r| matches!(r.status, Status::Pass | Status::Skip)),
+        "rule selectors without series on Spark {}:\n{}",
+        spark.spark_version,
+        rules.to_table()
+    );
     sources::agree(&spark, &exporter, &prometheus)?;
     chain.fire(&spark, &prometheus)?;
     Ok(spark.spark_version.clone())
