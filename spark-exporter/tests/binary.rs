@@ -100,17 +100,9 @@ fn recorded_graphite_lines_become_prometheus_counters_in_seconds_and_bytes() {
     ));
     // Everything else in the recording (master, worker, application, CodeGenerator, …) is
     // parsed and ignored; nothing is malformed or dropped.
-    assert_eq!(
-        value(&m, "spark_exporter_graphite_lines_parsed_total"),
-        Some(12468.0)
-    );
-    assert_eq!(
-        value(&m, "spark_exporter_graphite_lines_malformed_total"),
-        Some(0.0)
-    );
-    assert_eq!(
-        value(&m, "spark_exporter_graphite_lines_dropped_total"),
-        Some(0.0)
+    assert_lines(
+        &m,
+        &[("parsed", 12468.0), ("malformed", 0.0), ("dropped", 0.0)],
     );
     assert!(value(&m, "spark_exporter_graphite_lines_ignored_total").unwrap() > 10000.0);
     assert_eq!(value(&m, "spark_exporter_graphite_series"), Some(101.0));
@@ -425,18 +417,7 @@ fn malformed_lines_are_counted_and_skipped_never_fatal() {
     let m = exporter.wait_for("the good line", WAIT, |m| {
         m.contains("spark_executor_run_seconds_total{namespace=\"a\",executor_id=\"0\"} 1.5")
     });
-    assert_eq!(
-        value(&m, "spark_exporter_graphite_lines_malformed_total"),
-        Some(5.0)
-    );
-    assert_eq!(
-        value(&m, "spark_exporter_graphite_lines_parsed_total"),
-        Some(2.0)
-    );
-    assert_eq!(
-        value(&m, "spark_exporter_graphite_lines_ignored_total"),
-        Some(1.0)
-    );
+    assert_lines(&m, &[("malformed", 5.0), ("parsed", 2.0), ("ignored", 1.0)]);
     // Still serving, still ingesting.
     exporter.send(b"a.0.executor.runTime.count 2500 2\n");
     exporter.wait_for("the next line", WAIT, |m| {
@@ -693,4 +674,15 @@ fn graphite_udp_can_be_turned_off() {
         Some(0.0)
     );
     assert!(!m.contains(r#"executor_id="0""#), "{m}");
+}
+
+/// Asserts the exporter's `spark_exporter_graphite_lines_<kind>_total` counters.
+fn assert_lines(m: &str, expected: &[(&str, f64)]) {
+    for (kind, n) in expected {
+        assert_eq!(
+            value(m, &format!("spark_exporter_graphite_lines_{kind}_total")),
+            Some(*n),
+            "lines {kind}"
+        );
+    }
 }

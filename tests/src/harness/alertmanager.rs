@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,8 +22,8 @@ use test_support::eventually::Eventually;
 use test_support::http::{HttpServer, Reply, Response};
 
 use super::process::{
-    claim_dir, free_port, log_files, log_tail, retry_on_port_clash, spawn_tied, stop_process,
-    sweep_stale_dirs, wait_http_ready,
+    claim_dir, log_tail, retry_on_port_clash, server_command, stop_process, sweep_stale_dirs,
+    wait_http_ready,
 };
 use super::prometheus::set_global_key;
 use super::{alertmanager_bin, contract_alertmanager_config, http_client, HarnessError};
@@ -225,31 +225,24 @@ impl Alertmanager {
         let config_path = dir.path().join("alertmanager.yml");
         write(&config_path, &config)?;
 
-        let port = free_port()?;
-        let log = dir.path().join("alertmanager.log");
-        let (log_file, log_err) = log_files(&log)?;
-        let mut command = Command::new(bin);
-        command
-            .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!(
-                "--storage.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        let mut server = server_command(
+            bin,
+            dir.path(),
+            &config_path,
+            "storage.path",
+            "alertmanager.log",
+        )?;
+        server
+            .command
             // An empty address disables the cluster (and its listener), per `--help` of 0.25.
             .arg("--cluster.listen-address=")
             .arg("--log.level=debug")
-            .current_dir(dir.path())
             // The stand-ins are on loopback; a proxy from the environment must not intercept.
             .env_remove("HTTP_PROXY")
             .env_remove("HTTPS_PROXY")
             .env_remove("http_proxy")
-            .env_remove("https_proxy")
-            .stdin(Stdio::null())
-            .stdout(log_file)
-            .stderr(log_err);
-        let child = spawn_tied(command)
-            .map_err(|e| HarnessError::io(format!("starting {}", bin.display()), e))?;
+            .env_remove("https_proxy");
+        let (child, port, log) = server.spawn()?;
         let mut alertmanager = Alertmanager {
             url: format!("http://127.0.0.1:{port}"),
             child,

@@ -19,7 +19,7 @@ use std::fs;
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
@@ -312,6 +312,53 @@ pub(crate) fn log_files(path: &Path) -> Result<(fs::File, fs::File), HarnessErro
         .try_clone()
         .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
     Ok((out, err))
+}
+
+/// A Prometheus-family server (Prometheus, Alertmanager) started from its own directory:
+/// `bin --config.file=<config> --<storage_flag>=<dir>/data
+/// --web.listen-address=127.0.0.1:<port>`, run in `dir`, its output in `<dir>/<log_name>`.
+/// The caller adds its own flags to `command`, then [`LaunchedServer::spawn`]s it.
+pub(crate) struct LaunchedServer {
+    pub command: Command,
+    pub port: u16,
+    pub log: std::path::PathBuf,
+    bin: std::path::PathBuf,
+}
+
+pub(crate) fn server_command(
+    bin: &Path,
+    dir: &Path,
+    config: &Path,
+    storage_flag: &str,
+    log_name: &str,
+) -> Result<LaunchedServer, HarnessError> {
+    let port = free_port()?;
+    let log = dir.join(log_name);
+    let (log_file, log_err) = log_files(&log)?;
+    let mut command = Command::new(bin);
+    command
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--{storage_flag}={}", dir.join("data").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(log_file)
+        .stderr(log_err);
+    Ok(LaunchedServer {
+        command,
+        port,
+        log,
+        bin: bin.to_path_buf(),
+    })
+}
+
+impl LaunchedServer {
+    /// Starts it, tied to the test process (see [`spawn_tied`]).
+    pub(crate) fn spawn(self) -> Result<(Child, u16, std::path::PathBuf), HarnessError> {
+        let child = spawn_tied(self.command)
+            .map_err(|e| HarnessError::io(format!("starting {}", self.bin.display()), e))?;
+        Ok((child, self.port, self.log))
+    }
 }
 
 /// The last `lines` lines of a log file (carriage-return progress bars folded away),

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -11,8 +11,8 @@ use tempfile::TempDir;
 use test_support::eventually::Eventually;
 
 use super::process::{
-    claim_dir, free_port, log_files, log_tail, retry_on_port_clash, spawn_tied, stop_process,
-    sweep_stale_dirs, wait_http_ready,
+    claim_dir, log_tail, retry_on_port_clash, server_command, stop_process, sweep_stale_dirs,
+    wait_http_ready,
 };
 use super::{
     contract_prometheus_config, http_client, prometheus_bin, prometheus_duration, HarnessError,
@@ -275,29 +275,20 @@ impl Prometheus {
                 .map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))?;
         }
 
-        let port = free_port()?;
-        let log = dir.path().join("prometheus.log");
-        let (log_file, log_err) = log_files(&log)?;
-        let mut command = Command::new(bin);
-        command
-            .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(log_file)
-            .stderr(log_err);
+        let mut server = server_command(
+            bin,
+            dir.path(),
+            &config_path,
+            "storage.tsdb.path",
+            "prometheus.log",
+        )?;
         if let Some(every) = options.evaluation_interval {
-            command.arg(format!(
+            server.command.arg(format!(
                 "--rules.alert.resend-delay={}",
                 prometheus_duration(every)
             ));
         }
-        let child = spawn_tied(command)
-            .map_err(|e| HarnessError::io(format!("starting {}", bin.display()), e))?;
+        let (child, port, log) = server.spawn()?;
         let url = format!("http://127.0.0.1:{port}");
         let mut prometheus = Prometheus {
             url,
