@@ -6,8 +6,8 @@
 //! `info` (no false positive from the outcome, heuristics or Kubernetes rules on healthy
 //! work). Then the test asks the workload for one failing job: `SparkJobFailed` and
 //! `SparkStageFailed` must arrive, deterministically (validate's run gets its failing job
-//! only when the machine is fast enough). Then everything is stopped and checked for
-//! leftovers.
+//! only when the machine is fast enough); then executor 1's JVM is killed and
+//! `SparkExecutorRemoved` must arrive. Then everything is stopped and checked for leftovers.
 
 use std::collections::BTreeSet;
 use std::net::TcpStream;
@@ -138,6 +138,17 @@ fn real_spark_is_scraped_reports_its_straggler_only_and_is_cleaned_up() -> Resul
         "{}",
         spark.log()
     );
+    // Last, executor 1's JVM killed: it has reported for over 2 minutes by now, so the
+    // alert comes within an evaluation or two.
+    chain.fire(
+        &spark,
+        &prometheus,
+        &[
+            "SparkStageTaskSkewSevere",
+            "SparkJobFailed",
+            "SparkStageFailed",
+        ],
+    )?;
 
     let pgid = spark.pgid();
     let ui = spark.ui_address.clone();

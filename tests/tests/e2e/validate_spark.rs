@@ -4,7 +4,9 @@
 //! every query of every dashboard must return data. `spark-exporter` runs alongside: the
 //! executors' GraphiteSink points at it, it polls the driver's REST API, and Prometheus
 //! scrapes it through the contract's `spark-exporter` job. Then, on the same run, the
-//! exporter's Graphite counters and REST totals must agree (`validate_support::sources`).
+//! exporter's Graphite counters and REST totals must agree (`validate_support::sources`),
+//! and the workload's failed job, when it gets there, reaches a real Alertmanager (the
+//! executor kill of 4.x is harness_spark's, after its own alerts).
 
 use crate::validate_support;
 
@@ -13,7 +15,7 @@ use integration_tests::harness::HarnessError;
 #[test]
 fn every_query_of_every_dashboard_returns_data_from_a_real_spark() -> Result<(), HarnessError> {
     let _spark = crate::spark_lock();
-    let version = validate_support::prove_on(None)?;
+    let version = validate_support::prove_on(None, validate_support::Kill::Nothing)?;
     assert!(version.starts_with("4."), "ran Spark {version}");
     Ok(())
 }

@@ -11,7 +11,8 @@ use integration_tests::harness::{spark_python_35, HarnessError};
 #[test]
 fn every_query_of_every_dashboard_returns_data_from_spark_3_5() -> Result<(), HarnessError> {
     let _spark = crate::spark_lock();
-    let version = validate_support::prove_on(Some(spark_python_35()?))?;
+    let version =
+        validate_support::prove_on(Some(spark_python_35()?), validate_support::Kill::Executor)?;
     assert!(version.starts_with("3.5."), "ran Spark {version}");
     Ok(())
 }

@@ -1,11 +1,9 @@
-//! The Spark alert rules on the same run, all real: the test's Prometheus evaluates the
-//! generated rule files (`integration_tests::rules`) on what it scrapes, sends to a real
-//! Alertmanager, which posts to a webhook receiver. The fixtures' workload fails one job on
-//! purpose (a failed job and a failed stage); then executor 1's JVM is killed, as an OOM
-//! kill or a lost node would. Each of those alerts must arrive with the application, its
-//! severity, its summary, its runbook and its panel, and nothing worse than `info` may
-//! arrive besides them: the workload's forced spills and skewed join stay under the
-//! heuristics' floors.
+//! The Spark alert rules on a real run: the test's Prometheus evaluates the generated rule
+//! files (`integration_tests::rules`) on what it scrapes, sends to a real Alertmanager,
+//! which posts to a webhook receiver. A test waits for the alerts its run must raise (a
+//! failed job and stage, a straggler, executor 1's JVM killed as an OOM kill or a lost node
+//! would): each must arrive with the application, its severity, its summary, its runbook
+//! and its panel, and nothing worse than `info` may arrive besides them.
 //!
 //! The provisioning's routing (severity → Slack and PagerDuty, grouping, inhibition) is
 //! proved by tests/tests/harness/harness_alerting.rs; here Alertmanager sends every alert at
@@ -83,33 +81,43 @@ receivers:
         )
     }
 
-    /// Kills executor 1 and waits for the expected alerts at the webhook; fails on any other
-    /// alert above `info`.
-    pub fn fire(&self, spark: &SparkRun, prometheus: &Prometheus) -> Result<(), HarnessError> {
-        let pid = spark.kill_executor(KILLED)?;
-        eprintln!("killed executor {KILLED} (pid {pid}) of {}", spark.app_id);
-        // The workload fails a job in its second iteration only; a loaded machine (or Spark
-        // 3.5's slower first iteration) may end the work before it: then only the kill.
-        let failed_job = spark.log().contains("PROBE expected failure");
-        let expected: &[&str] = if failed_job {
-            &["SparkJobFailed", "SparkStageFailed", "SparkExecutorRemoved"]
+    /// The alerts the fixtures' workload raises by itself: its failed job and stage, which
+    /// it reaches in its second iteration only; a loaded machine (or Spark 3.5's slower
+    /// first iteration) may end the work before it, and then there are none.
+    pub fn workload_failures(spark: &SparkRun) -> &'static [&'static str] {
+        if spark.log().contains("PROBE expected failure") {
+            &["SparkJobFailed", "SparkStageFailed"]
         } else {
             eprintln!("the workload ended before its failing job: expecting the kill's alert only");
-            &["SparkExecutorRemoved"]
-        };
-        self.expect(spark, prometheus, expected, |name, a| {
+            &[]
+        }
+    }
+
+    /// Kills executor 1 and waits for `SparkExecutorRemoved` at the webhook, with what
+    /// `before` expected already; fails on any other alert above `info`.
+    pub fn fire(
+        &self,
+        spark: &SparkRun,
+        prometheus: &Prometheus,
+        before: &[&str],
+    ) -> Result<(), HarnessError> {
+        let pid = spark.kill_executor(KILLED)?;
+        eprintln!("killed executor {KILLED} (pid {pid}) of {}", spark.app_id);
+        let mut expected = before.to_vec();
+        expected.push("SparkExecutorRemoved");
+        self.expect(spark, prometheus, &expected, |name, a| {
             let labels = &a["labels"];
-            assert_eq!(labels["severity"], "warning", "{a}");
-            assert!(
-                a["annotations"]["dashboard_url"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("/d/spark-job-tracing?viewPanel="),
-                "{a}"
-            );
             if name == "SparkExecutorRemoved" {
+                assert_eq!(labels["severity"], "warning", "{a}");
                 assert_eq!(labels["executor_id"], KILLED, "{a}");
                 assert_eq!(labels["application_name"], spark.app_name.as_str(), "{a}");
+                assert!(
+                    a["annotations"]["dashboard_url"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("/d/spark-job-tracing?viewPanel="),
+                    "{a}"
+                );
             }
         })
     }
