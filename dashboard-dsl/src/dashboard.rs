@@ -373,6 +373,28 @@ impl BuiltDashboard {
         String::from_utf8(buf).expect("serde_json writes UTF-8")
     }
 
+    /// The dashboard as a schema v2 resource for `target` (see [`crate::v2::from_v1`]), in
+    /// its folder, as pretty JSON with a trailing newline: byte-identical for the same input.
+    ///
+    /// ```
+    /// use dashboard_dsl::{v2::Target, Dashboard};
+    /// let built = Dashboard::new("demo", "Demo").build().unwrap();
+    /// let json = built.to_v2_json(&Target::grafana_12()).unwrap();
+    /// assert!(json.contains(r#""apiVersion": "dashboard.grafana.app/v2beta1""#));
+    /// assert_eq!(json, built.to_v2_json(&Target::grafana_12()).unwrap());
+    /// ```
+    pub fn to_v2_json(
+        &self,
+        target: &crate::v2::Target,
+    ) -> Result<String, crate::v2::ConvertError> {
+        let resource = crate::v2::from_v1(&self.model, self.folder.as_ref(), target)?;
+        let mut buf = Vec::with_capacity(4096 + 2048 * self.model.panels.len());
+        serde_json::to_writer_pretty(&mut buf, &resource)
+            .expect("the v2 model has only string keys, and writing to a Vec cannot fail");
+        buf.push(b'\n');
+        Ok(String::from_utf8(buf).expect("serde_json writes UTF-8"))
+    }
+
     /// Panels, counting those inside rows but not the rows themselves.
     pub fn panel_count(&self) -> usize {
         self.panels().count()

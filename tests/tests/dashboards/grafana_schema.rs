@@ -20,10 +20,13 @@ use std::process::Command;
 use integration_tests::harness::shared_dir;
 use integration_tests::manifests::validator_python;
 
-const CHECK: &str = r##"
+/// What the v1 and v2 checks share: `check(kind, definition, value)` against a kind of
+/// `argv[1]`, the panel and query kinds by plugin id, and `fail`/`report`, which count and
+/// print the problems.
+pub(crate) const PRELUDE: &str = r##"
 import copy, json, sys
 from jsonschema import Draft7Validator
-base, files = sys.argv[1], sys.argv[2:]
+base = sys.argv[1]
 cache = {}
 def check(kind, definition, value):
     if kind not in cache:
@@ -38,11 +41,16 @@ PANELS = {"timeseries": "timeseries", "stat": "stat", "gauge": "gauge", "bargaug
           "trend": "trend", "xychart": "xychart"}
 QUERIES = {"prometheus": "prometheus", "tempo": "tempo", "loki": "loki"}
 bad = checked = 0
-def report(where, path, e):
+def fail(where, at, msg):
     global bad
     bad += 1
-    at = ".".join([path] + [str(p) for p in e.absolute_path])
-    print(f"ERROR {where} {at}: {e.message[:300]}")
+    print(f"ERROR {where} {at}: {msg[:300]}")
+def report(where, path, e):
+    fail(where, ".".join([path] + [str(p) for p in e.absolute_path]), e.message)
+"##;
+
+const CHECK: &str = r##"
+files = sys.argv[2:]
 for f in files:
     d = json.load(open(f))
     panels = []
@@ -100,7 +108,8 @@ fn check(files: &[PathBuf]) -> (bool, String) {
         dir.display()
     );
     let out = Command::new(validator_python())
-        .args(["-c", CHECK])
+        .arg("-c")
+        .arg(format!("{PRELUDE}{CHECK}"))
         .arg(&dir)
         .args(files)
         .output()
