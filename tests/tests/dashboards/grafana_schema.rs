@@ -99,18 +99,25 @@ fn schemas() -> PathBuf {
     shared_dir().join("reference/grafana/foundation-sdk/main/jsonschema")
 }
 
-/// Runs the check on `files`: (success, output).
-fn check(files: &[PathBuf]) -> (bool, String) {
+/// Runs `script` (after [`PRELUDE`]) on `files` with the schema directory and `args` before
+/// them, once the schema `kind` is known to be there: (success, output).
+pub(crate) fn run_check(
+    script: &str,
+    kind: &str,
+    args: &[&str],
+    files: &[PathBuf],
+) -> (bool, String) {
     let dir = schemas();
     assert!(
-        dir.join("dashboard.jsonschema.json").is_file(),
+        dir.join(format!("{kind}.jsonschema.json")).is_file(),
         "{} missing: set SPARK_DASHBOARDS_SHARED to the directory holding reference/grafana",
         dir.display()
     );
     let out = Command::new(validator_python())
         .arg("-c")
-        .arg(format!("{PRELUDE}{CHECK}"))
+        .arg(format!("{PRELUDE}{script}"))
         .arg(&dir)
+        .args(args)
         .args(files)
         .output()
         .expect("running the schema check");
@@ -118,6 +125,11 @@ fn check(files: &[PathBuf]) -> (bool, String) {
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// Runs the check on `files`: (success, output).
+fn check(files: &[PathBuf]) -> (bool, String) {
+    run_check(CHECK, "dashboard", &[], files)
 }
 
 fn write_built(dir: &Path) -> Vec<PathBuf> {

@@ -23,13 +23,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::grafana_schema::PRELUDE;
+use crate::grafana_schema::run_check;
 use dashboard_cli::build_all;
 use dashboard_dsl::v2::Target;
-use integration_tests::harness::shared_dir;
-use integration_tests::manifests::validator_python;
 
 const CHECK: &str = r##"
 kind, files = sys.argv[2], sys.argv[3:]
@@ -83,30 +80,9 @@ print(f"{checked} checked, {bad} failed")
 sys.exit(1 if bad or not checked else 0)
 "##;
 
-fn schemas() -> PathBuf {
-    shared_dir().join("reference/grafana/foundation-sdk/main/jsonschema")
-}
-
 /// Runs the check of `files` against the schema `kind`: (success, output).
 fn check(kind: &str, files: &[PathBuf]) -> (bool, String) {
-    let dir = schemas();
-    assert!(
-        dir.join(format!("{kind}.jsonschema.json")).is_file(),
-        "{} missing: set SPARK_DASHBOARDS_SHARED to the directory holding reference/grafana",
-        dir.display()
-    );
-    let out = Command::new(validator_python())
-        .arg("-c")
-        .arg(format!("{PRELUDE}{CHECK}"))
-        .arg(&dir)
-        .arg(kind)
-        .args(files)
-        .output()
-        .expect("running the schema check");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
+    run_check(CHECK, kind, &[kind], files)
 }
 
 /// Every Spark dashboard as `build --schema v2` writes it for `target`.
