@@ -71,3 +71,21 @@ fn ids_survive_reordering_panels() {
     assert_eq!(id(&a, "Two"), id(&b, "Two"));
     assert_ne!(id(&b, "One"), id(&b, "Two"));
 }
+
+/// The overview as `build --schema v2` writes it for Grafana 13 and 12: a review of any
+/// change to the v2 conversion sees the whole resource, as for v1.
+#[test]
+fn the_overview_as_v2_and_v2beta1_matches_its_snapshot() {
+    use dashboard_dsl::v2::Target;
+    let d = built()
+        .into_iter()
+        .find(|d| d.model.uid == "spark-overview")
+        .expect("the overview is built");
+    for (name, target) in [
+        ("v2", Target::grafana_13()),
+        ("v2beta1", Target::grafana_12()),
+    ] {
+        let json = d.to_v2_json(&target).unwrap_or_else(|e| panic!("{e}"));
+        insta::assert_snapshot!(format!("spark-overview.{name}"), json);
+    }
+}
