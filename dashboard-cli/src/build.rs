@@ -246,6 +246,11 @@ pub fn run_as(
         );
     }
     let built = build_all(project)?;
+    if target.is_none() {
+        for w in built.iter().flat_map(|d| &d.warnings) {
+            eprintln!("warning: {w}");
+        }
+    }
     let files = render(&built, format, target)?;
     let stale: Vec<PathBuf> = existing_files(out, format.extension())?
         .into_iter()
@@ -337,6 +342,8 @@ mod tests {
                 model: read,
                 folder: d.folder.clone(),
                 panel_ids: d.panel_ids.clone(),
+                auto_grid_rows: d.auto_grid_rows.clone(),
+                warnings: d.warnings.clone(),
             };
             // Compared as strings, so a failure shows the first differing line.
             assert!(

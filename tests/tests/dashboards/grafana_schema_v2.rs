@@ -7,7 +7,8 @@
 //! against its `Dashboard` definition (elements, layout, variables, annotations, links,
 //! time settings; unknown fields refused everywhere), and, as for v1, each panel's options
 //! and `fieldConfig.defaults.custom` against its panel kind and each query's spec against
-//! its datasource's query kind.
+//! its datasource's query kind. A small dashboard with an auto-grid row joins the Spark
+//! ones, so that `AutoGridLayout` is checked too.
 //!
 //! Left out, because the schemas type them more narrowly than Grafana stores them (the
 //! same parts SOURCES.md lists for v1, and one of v2):
@@ -85,10 +86,23 @@ fn check(kind: &str, files: &[PathBuf]) -> (bool, String) {
     run_check(CHECK, kind, &[kind], files)
 }
 
-/// Every Spark dashboard as `build --schema v2` writes it for `target`.
+/// A dashboard with what the Spark dashboards do not use: an auto-grid row.
+fn auto_grid() -> Vec<dashboard_dsl::Dashboard> {
+    use dashboard_dsl::{panel, Dashboard, Row};
+    vec![Dashboard::new("auto-grid", "Auto grid").row(
+        Row::new("Notes")
+            .auto_grid()
+            .panel(panel::text("a", "A", "…"))
+            .panel(panel::text("b", "B", "…")),
+    )]
+}
+
+/// Every Spark dashboard (and [`auto_grid`]) as `build --schema v2` writes it for `target`.
 fn write_built(dir: &Path, target: &Target) -> Vec<PathBuf> {
     fs::create_dir_all(dir).unwrap();
-    let project = dashboard_cli::Project::new("xtask", dashboards::all);
+    let project = dashboard_cli::Project::new("xtask", || {
+        dashboards::all().into_iter().chain(auto_grid()).collect()
+    });
     build_all(&project)
         .unwrap_or_else(|e| panic!("{e:#}"))
         .iter()
