@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use dashboard_dsl::v2::{ApiVersion, Target};
 use dashboard_dsl::{lint, BuiltDashboard};
 
 use crate::{configmap, Project};
@@ -24,7 +25,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The output directory when `--out` is not given.
+    /// The output directory when `--out` is not given (schema v1).
     pub fn default_out(self) -> &'static Path {
         match self {
             Format::Json => Path::new("dist/dashboards"),
@@ -154,20 +155,60 @@ pub fn write_if_changed(path: &Path, content: &str) -> Result<()> {
 /// `dashboards build` in the JSON format (what the diff tests call).
 #[cfg_attr(not(test), allow(dead_code))]
 pub fn run(project: &Project, out: &Path, check: bool) -> Result<ExitCode> {
-    run_as(project, Some(out), check, Format::Json)
+    run_as(project, Some(out), check, Format::Json, None)
+}
+
+/// The output directory when `--out` is not given: each schema its own, so that v1 and v2
+/// files never share a directory (`--check` of one would report the other's as stale).
+pub fn default_out(format: Format, target: Option<&Target>) -> &'static Path {
+    match target.map(|t| t.api_version) {
+        None => format.default_out(),
+        Some(ApiVersion::V2) => Path::new("dist/dashboards-v2"),
+        Some(ApiVersion::V2beta1) => Path::new("dist/dashboards-v2beta1"),
+    }
 }
 
 /// The files of `format`, by path below the output directory: (content, dashboard).
-fn render(
-    built: &[BuiltDashboard],
+/// `target` is the schema v2 flavour to write, `None` for schema v1.
+fn render<'a>(
+    built: &'a [BuiltDashboard],
     format: Format,
-) -> Result<BTreeMap<PathBuf, (String, &BuiltDashboard)>> {
-    match format {
-        Format::Json => Ok(built
+    target: Option<&Target>,
+) -> Result<BTreeMap<PathBuf, (String, &'a BuiltDashboard)>> {
+    match (format, target) {
+        (Format::Json, None) => Ok(built
             .iter()
             .map(|d| (relative_path(d), (d.to_json(), d)))
             .collect()),
-        Format::Configmap => match configmap::configmaps(built) {
+        (Format::Json, Some(t)) => {
+            let mut files = BTreeMap::new();
+            let mut problems = Vec::new();
+            for d in built {
+                match d.to_v2_json(t) {
+                    Ok(json) => {
+                        files.insert(relative_path(d), (json, d));
+                    }
+                    Err(e) => problems.push(e.to_string()),
+                }
+            }
+            if !problems.is_empty() {
+                bail!(
+                    "cannot write schema v2 ({}): {} problem(s), nothing written:\n  {}",
+                    t.api_version.as_str(),
+                    problems.len(),
+                    problems.join("\n  ")
+                );
+            }
+            Ok(files)
+        }
+        (Format::Configmap, Some(t)) => bail!(
+            "--format configmap writes schema v1 only: the Grafana Helm chart's sidecar copies \
+             each ConfigMap into Grafana's file provisioning, which this project has checked \
+             with v1 JSON and not with {} resources; use --schema v1 with --format configmap, \
+             or --format json with --schema v2",
+            t.api_version.as_str()
+        ),
+        (Format::Configmap, None) => match configmap::configmaps(built) {
             Ok(cms) => Ok(cms
                 .into_iter()
                 .zip(built)
@@ -188,15 +229,16 @@ fn render(
     }
 }
 
-/// `dashboards build --format FORMAT [--out DIR] [--check]`; `out` defaults to
-/// [`Format::default_out`].
+/// `dashboards build --format FORMAT [--schema v2 [--grafana-version V]] [--out DIR]
+/// [--check]`; `out` defaults to [`default_out`], `target` is `None` for schema v1.
 pub fn run_as(
     project: &Project,
     out: Option<&Path>,
     check: bool,
     format: Format,
+    target: Option<&Target>,
 ) -> Result<ExitCode> {
-    let out = out.unwrap_or_else(|| format.default_out());
+    let out = out.unwrap_or_else(|| default_out(format, target));
     if out.exists() && !out.is_dir() {
         bail!(
             "--out {} exists and is not a directory; pass a directory",
@@ -204,7 +246,12 @@ pub fn run_as(
         );
     }
     let built = build_all(project)?;
-    let files = render(&built, format)?;
+    if target.is_none() {
+        for w in built.iter().flat_map(|d| &d.warnings) {
+            eprintln!("warning: {w}");
+        }
+    }
+    let files = render(&built, format, target)?;
     let stale: Vec<PathBuf> = existing_files(out, format.extension())?
         .into_iter()
         .filter(|p| !files.contains_key(p))
@@ -215,6 +262,10 @@ pub fn run_as(
             Format::Json => "",
             Format::Configmap => " --format configmap",
         };
+        let schema_arg = match target {
+            None => String::new(),
+            Some(t) => format!(" --schema v2 --grafana-version {}", t.grafana_version),
+        };
         let expected = files.iter().map(|(rel, (json, _))| (rel, json.as_str()));
         return Ok(check_files(
             out,
@@ -222,7 +273,7 @@ pub fn run_as(
             &stale,
             "dashboards",
             &format!(
-                "cargo xtask dashboards build{format_arg} --out {}",
+                "cargo xtask dashboards build{format_arg}{schema_arg} --out {}",
                 out.display()
             ),
         ));
@@ -291,6 +342,8 @@ mod tests {
                 model: read,
                 folder: d.folder.clone(),
                 panel_ids: d.panel_ids.clone(),
+                auto_grid_rows: d.auto_grid_rows.clone(),
+                warnings: d.warnings.clone(),
             };
             // Compared as strings, so a failure shows the first differing line.
             assert!(
@@ -298,6 +351,29 @@ mod tests {
                 "{} serialises differently after a read",
                 d.model.uid
             );
+        }
+    }
+
+    /// The same for schema v2, in both versions: every Spark dashboard's resource, as
+    /// `build --schema v2` writes it, reads into the v2 model and writes the same bytes, so
+    /// the API client can read what it wrote (and Grafana serves) through the model.
+    #[test]
+    fn every_built_dashboard_as_v2_reads_back_byte_identically() {
+        let built = build_all(&crate::testing::spark()).unwrap_or_else(|e| panic!("{e:#}"));
+        for target in [Target::grafana_12(), Target::grafana_13()] {
+            for d in &built {
+                let json = d.to_v2_json(&target).unwrap_or_else(|e| panic!("{e}"));
+                let read: dashboard_dsl::v2::Dashboard = serde_json::from_str(&json)
+                    .unwrap_or_else(|e| panic!("{} does not read back: {e}", d.model.uid));
+                assert_eq!(read.api_version, target.api_version);
+                let mut again = serde_json::to_string_pretty(&read).unwrap();
+                again.push('\n');
+                assert!(
+                    again == json,
+                    "{} serialises differently after a read",
+                    d.model.uid
+                );
+            }
         }
     }
 }

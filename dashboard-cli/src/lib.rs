@@ -47,7 +47,10 @@ use dashboard_dsl::Dashboard;
 
 pub use alerts::{build_alerts, AlertsFormat, DEFAULT_GRAFANA_URL};
 pub use build::Format;
-pub use options::{ConnectionArgs, DiffArgs, DiffFormat, PushArgs, ValidateArgs, ValidateFormat};
+pub use options::{
+    ConnectionArgs, DiffArgs, DiffFormat, PushArgs, Schema, SchemaArgs, ValidateArgs,
+    ValidateFormat,
+};
 
 /// What the commands work on: a repository's dashboards, its Prometheus rule groups if it
 /// has any ([`Project::with_alerts`]), and the package that builds them.
@@ -194,10 +197,12 @@ pub enum Command {
     /// reviewed. With --check nothing is written: the command fails and lists the files
     /// that differ, for CI. With --format configmap it writes one Kubernetes ConfigMap per
     /// dashboard instead, for the Grafana Helm chart's dashboard sidecar, and fails
-    /// (writing nothing) if one would exceed Kubernetes' 1 MiB limit.
+    /// (writing nothing) if one would exceed Kubernetes' 1 MiB limit. With --schema v2 it
+    /// writes each dashboard as a dashboard.grafana.app resource instead (v2 for Grafana 13,
+    /// v2beta1 with --grafana-version 12), to dist/dashboards-v2 (or -v2beta1).
     Build {
-        /// Output directory [default: dist/dashboards, or dist/configmaps with
-        /// --format configmap].
+        /// Output directory [default: dist/dashboards, dist/configmaps with --format
+        /// configmap, dist/dashboards-v2 or dist/dashboards-v2beta1 with --schema v2].
         #[arg(long)]
         out: Option<PathBuf>,
         /// Write nothing; fail if any file in --out is missing, different or stale.
@@ -206,6 +211,8 @@ pub enum Command {
         /// What to write: dashboard JSON for Grafana file provisioning, or ConfigMaps.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        #[command(flatten)]
+        schema: SchemaArgs,
     },
     /// Check every query against a live Prometheus, expanding Grafana's variables.
     ///
@@ -242,6 +249,7 @@ pub enum Command {
 ///     out: Some(out.clone()),
 ///     check: false,
 ///     format: dashboard_cli::Format::Json,
+///     schema: dashboard_cli::SchemaArgs::default(),
 /// });
 /// assert_eq!(code, std::process::ExitCode::SUCCESS);
 /// assert!(out.join("a.json").is_file());
@@ -249,9 +257,15 @@ pub enum Command {
 /// ```
 pub fn run(project: &Project, command: Command) -> ExitCode {
     let result = match command {
-        Command::Build { out, check, format } => {
-            build::run_as(project, out.as_deref(), check, format)
-        }
+        Command::Build {
+            out,
+            check,
+            format,
+            schema,
+        } => match schema.target() {
+            Ok(target) => build::run_as(project, out.as_deref(), check, format, target.as_ref()),
+            Err(e) => Err(anyhow::anyhow!(e)),
+        },
         #[cfg(feature = "remote")]
         Command::Validate(args) => validate::run(project, &args),
         #[cfg(feature = "remote")]

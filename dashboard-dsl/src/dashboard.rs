@@ -1,7 +1,7 @@
 //! The dashboard builder: rows, panels, variables and links in; a laid-out, linted
 //! [`DashboardModel`] out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::build;
 use crate::datasource::{AsDatasource, Prometheus};
@@ -40,6 +40,8 @@ pub struct Row {
     pub(crate) collapsed: bool,
     pub(crate) repeat: Option<String>,
     pub(crate) panels: Vec<PanelSpec>,
+    /// Schema v2 flows the panels into an auto grid (see [`Row::auto_grid`]).
+    pub(crate) auto_grid: bool,
     /// Set by the build, from the title.
     pub(crate) id: u32,
 }
@@ -52,8 +54,28 @@ impl Row {
             collapsed: false,
             repeat: None,
             panels: Vec::new(),
+            auto_grid: false,
             id: 0,
         }
+    }
+
+    /// In schema v2 (`build --schema v2`), let Grafana flow this row's panels into an
+    /// `AutoGridLayout` (as many columns as the widest line of the row has, standard widths
+    /// and heights) instead of fixed grid positions. Schema v1 has no auto grid: its JSON
+    /// places the panels as for any row, and the build warns that it did.
+    ///
+    /// ```
+    /// use dashboard_dsl::{panel, v2::Target, Dashboard, Row};
+    /// let built = Dashboard::new("demo", "Demo")
+    ///     .row(Row::new("Notes").auto_grid().panel(panel::text("a", "A", "…")))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(built.to_v2_json(&Target::grafana_13()).unwrap().contains("AutoGridLayout"));
+    /// assert!(built.warnings[0].contains("auto grid"));
+    /// ```
+    pub fn auto_grid(mut self) -> Self {
+        self.auto_grid = true;
+        self
     }
 
     /// Start collapsed; its panels load only when opened.
@@ -309,6 +331,25 @@ impl Dashboard {
         };
         let mut resolved = build::resolve(&self.uid, &mut sections);
         let panel_ids = build::assign_ids(&mut sections);
+        let auto_grid_rows: BTreeSet<u32> = sections
+            .rows
+            .iter()
+            .filter(|r| r.auto_grid)
+            .map(|r| r.id)
+            .collect();
+        let warnings = sections
+            .rows
+            .iter()
+            .filter(|r| r.auto_grid)
+            .map(|r| {
+                format!(
+                    "dashboard {}: row {:?} is an auto grid, which schema v1 cannot say: the v1 \
+                     JSON places its panels on the grid as for any row (build --schema v2 \
+                     keeps the auto grid)",
+                    self.uid, r.title
+                )
+            })
+            .collect();
         let panels = build::place(&self.uid, sections, &mut resolved.errors);
         let model = DashboardModel {
             annotations: Annotations {
@@ -339,6 +380,8 @@ impl Dashboard {
                 model,
                 folder: self.folder,
                 panel_ids,
+                auto_grid_rows,
+                warnings,
             })
         } else {
             Err(BuildError { errors })
@@ -359,6 +402,11 @@ pub struct BuiltDashboard {
     /// `dashboard_url` (`viewPanel=<id>`) is made from. Not part of the JSON; empty for
     /// a dashboard read back from a file.
     pub panel_ids: BTreeMap<String, u32>,
+    /// The ids of the rows schema v2 writes as auto grids ([`Row::auto_grid`]); not part
+    /// of the v1 JSON, empty for a dashboard read back from a file.
+    pub auto_grid_rows: BTreeSet<u32>,
+    /// What the v1 JSON could not say, one line each; `dashboards build` prints them.
+    pub warnings: Vec<String>,
 }
 
 impl BuiltDashboard {
@@ -371,6 +419,31 @@ impl BuiltDashboard {
             .expect("the model has only string keys, and writing to a Vec cannot fail");
         buf.push(b'\n');
         String::from_utf8(buf).expect("serde_json writes UTF-8")
+    }
+
+    /// The dashboard as a schema v2 resource for `target` (see [`crate::v2::from_v1`]), in
+    /// its folder, as pretty JSON with a trailing newline: byte-identical for the same input.
+    ///
+    /// ```
+    /// use dashboard_dsl::{v2::Target, Dashboard};
+    /// let built = Dashboard::new("demo", "Demo").build().unwrap();
+    /// let json = built.to_v2_json(&Target::grafana_12()).unwrap();
+    /// assert!(json.contains(r#""apiVersion": "dashboard.grafana.app/v2beta1""#));
+    /// assert_eq!(json, built.to_v2_json(&Target::grafana_12()).unwrap());
+    /// ```
+    pub fn to_v2_json(
+        &self,
+        target: &crate::v2::Target,
+    ) -> Result<String, crate::v2::ConvertError> {
+        let mut resource = crate::v2::from_v1(&self.model, self.folder.as_ref(), target)?;
+        if !self.auto_grid_rows.is_empty() {
+            flow_auto_grid_rows(&self.model, &self.auto_grid_rows, &mut resource);
+        }
+        let mut buf = Vec::with_capacity(4096 + 2048 * self.model.panels.len());
+        serde_json::to_writer_pretty(&mut buf, &resource)
+            .expect("the v2 model has only string keys, and writing to a Vec cannot fail");
+        buf.push(b'\n');
+        Ok(String::from_utf8(buf).expect("serde_json writes UTF-8"))
     }
 
     /// Panels, counting those inside rows but not the rows themselves.
@@ -406,5 +479,61 @@ impl BuildError {
             s.push_str(&e.to_string());
         }
         s
+    }
+}
+
+/// Turns the grid of each row in `rows` (v1 row ids) into an auto grid of the same panels,
+/// in their grid order, with as many columns as the row's widest line. The layout's rows
+/// are the model's rows in order, after the header-less row that holds the panels above
+/// the first row when there are any (`v2::from_v1`).
+fn flow_auto_grid_rows(
+    model: &DashboardModel,
+    rows: &BTreeSet<u32>,
+    resource: &mut crate::v2::Dashboard,
+) {
+    use crate::v2::{
+        AutoGridLayoutItem, AutoGridLayoutItemSpec, AutoGridLayoutSpec, Layout, RowRepeatOptions,
+    };
+    let crate::v2::Layout::RowsLayout { spec } = &mut resource.spec.layout else {
+        return;
+    };
+    let header_less = usize::from(model.panels.first().is_some_and(|p| !p.is_row()));
+    let model_rows = model.panels.iter().filter(|p| p.is_row());
+    for (row, layout_row) in model_rows.zip(spec.rows.iter_mut().skip(header_less)) {
+        if !rows.contains(&row.id) {
+            continue;
+        }
+        let Layout::GridLayout { spec: grid } = layout_row.spec.layout.as_ref() else {
+            continue;
+        };
+        let mut per_line: BTreeMap<u32, u32> = BTreeMap::new();
+        for item in &grid.items {
+            *per_line.entry(item.spec.y).or_default() += 1;
+        }
+        let items = grid
+            .items
+            .iter()
+            .map(|item| AutoGridLayoutItem {
+                kind: Default::default(),
+                spec: AutoGridLayoutItemSpec {
+                    element: item.spec.element.clone(),
+                    repeat: item.spec.repeat.as_ref().map(|r| RowRepeatOptions {
+                        mode: r.mode.clone(),
+                        value: r.value.clone(),
+                    }),
+                },
+            })
+            .collect();
+        *layout_row.spec.layout = Layout::AutoGridLayout {
+            spec: AutoGridLayoutSpec {
+                column_width: None,
+                column_width_mode: "standard".into(),
+                fill_screen: None,
+                items,
+                max_column_count: Some(per_line.values().copied().max().unwrap_or(1)),
+                row_height: None,
+                row_height_mode: "standard".into(),
+            },
+        };
     }
 }

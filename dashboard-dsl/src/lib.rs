@@ -50,7 +50,7 @@ pub mod variable;
 pub use dashboard::{BuildError, BuiltDashboard, Dashboard, GraphTooltip, Row};
 /// The model lives in `dashboard-model`, so that tools that read dashboards back (validate,
 /// sync) need not depend on the builders; these paths are the ones the DSL always had.
-pub use dashboard_model::{model, options, rules, Folder, Unit, SCHEMA_VERSION};
+pub use dashboard_model::{model, options, rules, v2, Folder, Unit, SCHEMA_VERSION};
 
 /// The compile-time checks: `promql!`, `#[derive(Variables)]`, `#[derive(PanelKey)]`
 /// (see `dashboard-macros`), so that depending on this crate is enough.

@@ -10,6 +10,8 @@
 //! - [`Folder`]: where a dashboard goes, which is not part of its JSON.
 //! - [`rules`]: Prometheus rule files (alerting and recording rules) and the Prometheus
 //!   Operator's `PrometheusRule`, what Prometheus stores beside the dashboards.
+//! - [`v2`]: schema v2, the `dashboard.grafana.app` resource Grafana 12 and 13 store, and
+//!   [`v2::from_v1`], the conversion Grafana applies to a v1 dashboard.
 //!
 //! ```
 //! use dashboard_model::{model::DashboardModel, Folder};
@@ -23,6 +25,7 @@ pub mod options;
 pub mod read;
 pub mod rules;
 pub mod unit;
+pub mod v2;
 
 #[cfg(test)]
 mod proptests;

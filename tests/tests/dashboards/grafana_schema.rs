@@ -20,10 +20,13 @@ use std::process::Command;
 use integration_tests::harness::shared_dir;
 use integration_tests::manifests::validator_python;
 
-const CHECK: &str = r##"
+/// What the v1 and v2 checks share: `check(kind, definition, value)` against a kind of
+/// `argv[1]`, the panel and query kinds by plugin id, and `fail`/`report`, which count and
+/// print the problems.
+pub(crate) const PRELUDE: &str = r##"
 import copy, json, sys
 from jsonschema import Draft7Validator
-base, files = sys.argv[1], sys.argv[2:]
+base = sys.argv[1]
 cache = {}
 def check(kind, definition, value):
     if kind not in cache:
@@ -38,11 +41,16 @@ PANELS = {"timeseries": "timeseries", "stat": "stat", "gauge": "gauge", "bargaug
           "trend": "trend", "xychart": "xychart"}
 QUERIES = {"prometheus": "prometheus", "tempo": "tempo", "loki": "loki"}
 bad = checked = 0
-def report(where, path, e):
+def fail(where, at, msg):
     global bad
     bad += 1
-    at = ".".join([path] + [str(p) for p in e.absolute_path])
-    print(f"ERROR {where} {at}: {e.message[:300]}")
+    print(f"ERROR {where} {at}: {msg[:300]}")
+def report(where, path, e):
+    fail(where, ".".join([path] + [str(p) for p in e.absolute_path]), e.message)
+"##;
+
+const CHECK: &str = r##"
+files = sys.argv[2:]
 for f in files:
     d = json.load(open(f))
     panels = []
@@ -91,17 +99,25 @@ fn schemas() -> PathBuf {
     shared_dir().join("reference/grafana/foundation-sdk/main/jsonschema")
 }
 
-/// Runs the check on `files`: (success, output).
-fn check(files: &[PathBuf]) -> (bool, String) {
+/// Runs `script` (after [`PRELUDE`]) on `files` with the schema directory and `args` before
+/// them, once the schema `kind` is known to be there: (success, output).
+pub(crate) fn run_check(
+    script: &str,
+    kind: &str,
+    args: &[&str],
+    files: &[PathBuf],
+) -> (bool, String) {
     let dir = schemas();
     assert!(
-        dir.join("dashboard.jsonschema.json").is_file(),
+        dir.join(format!("{kind}.jsonschema.json")).is_file(),
         "{} missing: set SPARK_DASHBOARDS_SHARED to the directory holding reference/grafana",
         dir.display()
     );
     let out = Command::new(validator_python())
-        .args(["-c", CHECK])
+        .arg("-c")
+        .arg(format!("{PRELUDE}{script}"))
         .arg(&dir)
+        .args(args)
         .args(files)
         .output()
         .expect("running the schema check");
@@ -109,6 +125,11 @@ fn check(files: &[PathBuf]) -> (bool, String) {
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// Runs the check on `files`: (success, output).
+fn check(files: &[PathBuf]) -> (bool, String) {
+    run_check(CHECK, "dashboard", &[], files)
 }
 
 fn write_built(dir: &Path) -> Vec<PathBuf> {

@@ -5,6 +5,7 @@
 mod alertmanager;
 mod alerts;
 mod grafana_schema;
+mod grafana_schema_v2;
 mod provisioning_dashboards;
 mod provisioning_datasources;
 mod provisioning_kubernetes;
