@@ -57,6 +57,7 @@ pub(crate) fn run(groups: &[RuleGroup], client: &Client, frame: &Frame) -> Repor
                     continue;
                 }
             };
+            let exclusions = dashboard_query::promql::exclusion_selectors(&parsed);
             for selector in dashboard_query::promql::selectors(&parsed) {
                 let name = dashboard_query::promql::parse(&selector)
                     .ok()
@@ -76,15 +77,27 @@ pub(crate) fn run(groups: &[RuleGroup], client: &Client, frame: &Frame) -> Repor
                     .or_insert_with(|| client.series_count(&selector, frame.start, frame.end));
                 let (status, reason) = match found {
                     Ok(0) => {
-                        let known = names.get_or_insert_with(|| {
-                            client
-                                .label_values("__name__", None, frame.start, frame.end)
-                                .map(|v| v.into_iter().collect())
-                        });
-                        (
-                            Status::Fail,
-                            no_series(&selector, name.as_deref(), known, frame),
-                        )
+                        if exclusions.contains(&selector) {
+                            // Right of an `unless`: without series the rule excludes
+                            // nothing and can still fire; worth a look, not a failure.
+                            (
+                                Status::Warn,
+                                format!(
+                                    "only narrows the rule (right of `unless`): no series match in the last {}, so it excludes nothing here and the rule can still fire; check the name if something should be excluded",
+                                    window(frame)
+                                ),
+                            )
+                        } else {
+                            let known = names.get_or_insert_with(|| {
+                                client
+                                    .label_values("__name__", None, frame.start, frame.end)
+                                    .map(|v| v.into_iter().collect())
+                            });
+                            (
+                                Status::Fail,
+                                no_series(&selector, name.as_deref(), known, frame),
+                            )
+                        }
                     }
                     Ok(n) => (Status::Pass, format!("{n} series")),
                     Err(e) => (Status::Fail, e.to_string()),
@@ -106,11 +119,7 @@ fn no_series(
     known: &Result<BTreeSet<String>, PromError>,
     frame: &Frame,
 ) -> String {
-    let window = match (frame.end - frame.start).max(1) {
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    };
+    let window = window(frame);
     let Some(name) = name else {
         return format!("no series match `{selector}` in the last {window}: fix its matchers");
     };
@@ -126,5 +135,14 @@ fn no_series(
         _ => format!(
             "metric `{name}` exists, but no series match `{selector}` in the last {window}: a label matcher is wrong or the scrape does not set that label"
         ),
+    }
+}
+
+/// The window as PromQL writes durations, for messages.
+fn window(frame: &Frame) -> String {
+    match (frame.end - frame.start).max(1) {
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
     }
 }

@@ -309,7 +309,7 @@ fn rest_errors_are_counted_by_reason_and_do_not_stop_polling() {
         b"boom",
     );
     spark.set(
-        &format!("/api/v1/applications/{}/executors", spark.app_id),
+        &format!("/api/v1/applications/{}/allexecutors", spark.app_id),
         200,
         b"<html>Spark is starting up</html>",
     );
@@ -685,4 +685,37 @@ fn assert_lines(m: &str, expected: &[(&str, f64)]) {
             "lines {kind}"
         );
     }
+}
+
+/// A real Spark's `/allexecutors` after executor 1's JVM was killed (tests/fixtures): the
+/// removed executor is exported with Spark's reason and when, the replacement is active.
+#[test]
+fn removed_executors_are_exported_with_their_reason() {
+    let spark = FakeSpark::start();
+    let recorded = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/allexecutors_killed.json"),
+    )
+    .unwrap();
+    spark.set(
+        &format!("/api/v1/applications/{}/allexecutors", spark.app_id),
+        200,
+        &recorded,
+    );
+    let exporter = ExporterProcess::start(&["--spark-ui", &spark.url, "--poll-interval", "200ms"]);
+    let m = exporter.wait_for("the removed executor", WAIT, |m| {
+        m.contains("spark_executor_removed_timestamp_seconds{")
+    });
+    let removed: Vec<&str> = m
+        .lines()
+        .filter(|l| l.starts_with("spark_executor_removed_timestamp_seconds{"))
+        .collect();
+    assert_eq!(removed.len(), 1, "{m}");
+    assert!(
+        removed[0]
+            .contains(r#"executor_id="1",reason="Command exited with code 137"} 1796662003.441"#),
+        "{}",
+        removed[0]
+    );
+    assert!(m.contains("# HELP spark_executor_removed_timestamp_seconds "));
 }

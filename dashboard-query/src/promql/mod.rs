@@ -27,7 +27,7 @@ pub use counters::{
     is_counter_name, raw_counters, RawCounter, COUNTER_FUNCTIONS, COUNTER_SAFE, COUNTER_SUFFIXES,
 };
 pub use labels::{legend_labels, missing_legend_labels, output_labels, OutputLabels};
-pub use names::{grouping_labels, metric_names, selectors};
+pub use names::{exclusion_selectors, grouping_labels, metric_names, selectors};
 pub use promql_parser::parser::Expr;
 pub use rate_interval::{
     parse_with_ranges, FixedRange, RangedExpr, RATE_FUNCTIONS, RATE_RANGE_VARIABLES,

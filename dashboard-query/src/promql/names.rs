@@ -79,6 +79,26 @@ pub fn selectors(expr: &Expr) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// The selectors right of an `unless`, as [`selectors`] writes them: series that only
+/// take results away. When none match, the expression returns more, never less, so a rule
+/// can fire without them (spark-exporter's removal reasons on a Spark without it).
+///
+/// ```
+/// let e = dashboard_query::promql::parse(r#"a unless on (x) b{r="graceful"} and c"#).unwrap();
+/// assert_eq!(dashboard_query::promql::exclusion_selectors(&e), [r#"b{r="graceful"}"#]);
+/// ```
+pub fn exclusion_selectors(expr: &Expr) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    walk(expr, &mut |e| {
+        if let Expr::Binary(b) = e {
+            if b.op.to_string() == "unless" {
+                out.extend(selectors(&b.rhs));
+            }
+        }
+    });
+    out.into_iter().collect()
+}
+
 /// The series selector of a `metric{…}` or `metric{…}[range]`.
 fn selector(e: &Expr) -> Option<&VectorSelector> {
     match e {

@@ -69,16 +69,22 @@ pub fn group(o: &Options) -> RuleGroup {
         ))
         .alert(spark_alert(
             // An executor seen 2 minutes ago and gone now, while its driver still reports:
-            // removed or lost. Spark's metrics carry no removal reason, so a graceful
-            // removal by dynamic allocation fires too.
+            // removed or lost. Spark's metrics carry no removal reason; spark-exporter's
+            // `spark_executor_removed_timestamp_seconds` has Spark's (REST allexecutors
+            // `removeReason`), and removals the driver chose are left alone: `Executor
+            // killed by driver.` (ExecutorKilled: dynamic allocation, `sc.killExecutor`) and
+            // `Executor decommission: …` (ExecutorDecommission), in apache/spark's
+            // core/src/main/scala/org/apache/spark/scheduler/ExecutorLossReason.scala.
+            // Without the exporter every removal fires.
             AlertRule::new("SparkExecutorRemoved", Severity::Warning, promql!(
                 r#"max by (application_id, application_name, executor_id) (metrics_executor_totalCores{executor_id!="driver"} offset 2m)
   unless on (application_id, executor_id) metrics_executor_totalCores
+  unless on (application_id, executor_id) spark_executor_removed_timestamp_seconds{reason=~"Executor killed by driver.*|Executor decommission.*"}
   and on (application_id) metrics_executor_totalCores{executor_id="driver"}"#
             ))
             .keep_firing_for(Duration::minutes(5))
             .summary("Executor {{ $labels.executor_id }} of {{ $labels.application_name }} is gone")
-            .description("Executor {{ $labels.executor_id }} of {{ $labels.application_name }} ({{ $labels.application_id }}) stopped reporting while the application runs: removed, lost (OOM killed, node gone) or decommissioned. Its running tasks and its shuffle output are recomputed unless a shuffle service keeps them."),
+            .description("Executor {{ $labels.executor_id }} of {{ $labels.application_name }} ({{ $labels.application_id }}) stopped reporting while the application runs: lost (OOM killed, its node gone) or removed for a reason the driver did not choose (removals by dynamic allocation and decommissioning are left out where spark-exporter runs). Its running tasks and its shuffle output are recomputed unless a shuffle service keeps them."),
             Recipe::OomAndSpill,
             Key::ActiveTasksPerExecutor,
             true,

@@ -120,6 +120,8 @@ rest_families! {
         "Quantiles of shuffle write time per task (taskSummary shuffleWriteMetrics.writeTime, ns).";
     TASK_SKEW = "spark_stage_task_skew_ratio", Gauge,
         "Max over median of a per-task metric in the stage (1 = even; Dr. Elephant: 2 low, 4 moderate, 8 severe). Absent when the median is 0.";
+    EXECUTOR_REMOVED = "spark_executor_removed_timestamp_seconds", Gauge,
+        "When the application removed the executor (REST allexecutors removeTime), with Spark's reason: `Executor killed by driver.` when the driver let it go (dynamic allocation), `Executor decommission…` when decommissioned, anything else a loss (exit code, lost worker). The newest 64 per application.";
     JOB_INFO = "spark_job_info", Gauge,
         "1 per job exported (running, or finished within --stage-retention), with its name and group.";
     JOB_STATUS = "spark_job_status", Gauge,

@@ -333,7 +333,9 @@ pub struct Job {
     pub num_failed_stages: f64,
 }
 
-/// `GET /applications/<id>/executors`: one executor.
+/// `GET /applications/<id>/allexecutors`: one executor, active or removed (Spark's
+/// `ExecutorSummary`: a removed one keeps `isActive: false`, `removeTime` and
+/// `removeReason`, the loss reason's text, e.g. `Command exited with code 137`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Executor {
@@ -342,6 +344,10 @@ pub struct Executor {
     #[serde(deserialize_with = "text")]
     pub host_port: String,
     pub is_active: Option<bool>,
+    #[serde(deserialize_with = "text")]
+    pub remove_time: String,
+    #[serde(deserialize_with = "text")]
+    pub remove_reason: String,
 }
 
 /// `GET /applications/<id>/environment`, the Spark properties only.
@@ -432,7 +438,7 @@ pub fn decode_jobs(body: &[u8]) -> Result<Vec<Job>, DecodeError> {
     decode("a job list", body)
 }
 
-/// Decodes `/applications/<id>/executors`.
+/// Decodes `/applications/<id>/executors` or `/allexecutors`.
 pub fn decode_executors(body: &[u8]) -> Result<Vec<Executor>, DecodeError> {
     decode("an executor list", body)
 }

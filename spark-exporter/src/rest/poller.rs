@@ -289,9 +289,12 @@ impl Poller {
             }
         }
 
-        let url = format!("{path}/executors");
+        // All of them, removed ones included: the same request says where the active ones
+        // run and why the others went.
+        let url = format!("{path}/allexecutors");
         match self.get_decoded(&url, decode_executors) {
             Ok(execs) => {
+                st.keep_removed(&execs);
                 st.executors = execs
                     .into_iter()
                     .filter(|e| e.is_active != Some(false))

@@ -114,6 +114,19 @@ impl AppState {
             ];
             st.render(lines, &l);
         }
+        for r in &self.removed {
+            sample(
+                lines,
+                R::EXECUTOR_REMOVED,
+                &[
+                    app[0],
+                    app[1],
+                    ("executor_id", r.id.as_str()),
+                    ("reason", r.reason.as_str()),
+                ],
+                r.removed_at as f64 / 1000.0,
+            );
+        }
         for (job_id, job) in &self.jobs {
             let jid = job_id.to_string();
             let l = [app[0], app[1], ("job_id", jid.as_str())];

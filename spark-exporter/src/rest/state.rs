@@ -27,6 +27,8 @@ pub(super) struct AppState {
     pub(super) namespace: Option<String>,
     pub(super) running: bool,
     pub(super) executors: Vec<(String, String)>,
+    /// Removed executors, newest first, at most [`MAX_REMOVED_EXECUTORS`].
+    pub(super) removed: Vec<RemovedExecutor>,
     pub(super) last_seen: Instant,
     pub(super) stages: BTreeMap<(i64, i64), StageState>,
     pub(super) jobs: BTreeMap<i64, Job>,
@@ -41,10 +43,51 @@ impl AppState {
             namespace: None,
             running: true,
             executors: Vec::new(),
+            removed: Vec::new(),
             last_seen: Instant::now(),
             stages: BTreeMap::new(),
             jobs: BTreeMap::new(),
         }
+    }
+}
+
+/// How many removed executors an application exports: the newest, so that an application
+/// whose executors come and go (dynamic allocation, spot nodes) keeps a bounded number of
+/// series.
+pub const MAX_REMOVED_EXECUTORS: usize = 64;
+
+/// Longer removal reasons are cut (at a character boundary) to keep label values short:
+/// Spark's reasons can carry a whole exit explanation.
+pub const MAX_REASON_CHARS: usize = 160;
+
+/// An executor the application lost or let go.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RemovedExecutor {
+    pub(super) id: String,
+    /// Epoch milliseconds.
+    pub(super) removed_at: i64,
+    pub(super) reason: String,
+}
+
+impl AppState {
+    /// Keeps the removed executors of an `/allexecutors` answer: the newest
+    /// [`MAX_REMOVED_EXECUTORS`], reasons cut to [`MAX_REASON_CHARS`]. An executor without
+    /// a readable `removeTime` is left out rather than dated wrong.
+    pub(super) fn keep_removed(&mut self, executors: &[super::model::Executor]) {
+        let mut removed: Vec<RemovedExecutor> = executors
+            .iter()
+            .filter(|e| e.is_active == Some(false))
+            .filter_map(|e| {
+                Some(RemovedExecutor {
+                    id: e.id.clone(),
+                    removed_at: super::model::parse_spark_date(&e.remove_time)?,
+                    reason: e.remove_reason.chars().take(MAX_REASON_CHARS).collect(),
+                })
+            })
+            .collect();
+        removed.sort_by(|a, b| b.removed_at.cmp(&a.removed_at).then(a.id.cmp(&b.id)));
+        removed.truncate(MAX_REMOVED_EXECUTORS);
+        self.removed = removed;
     }
 }
 
@@ -92,5 +135,57 @@ impl RestState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(target.to_string(), Arc::new(state));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rest::model::Executor;
+
+    fn removed(id: usize, time: &str, reason: &str) -> Executor {
+        Executor {
+            id: id.to_string(),
+            is_active: Some(false),
+            remove_time: time.into(),
+            remove_reason: reason.into(),
+            ..Executor::default()
+        }
+    }
+
+    #[test]
+    fn the_newest_removed_executors_are_kept_and_bounded() {
+        let mut app = AppState::new("app-1", "a");
+        let mut execs: Vec<Executor> = (0..MAX_REMOVED_EXECUTORS + 10)
+            .map(|i| {
+                removed(
+                    i,
+                    &format!("2026-12-07T16:{:02}:{:02}.000GMT", i / 60, i % 60),
+                    "Command exited with code 137",
+                )
+            })
+            .collect();
+        execs.push(Executor {
+            id: "active".into(),
+            is_active: Some(true),
+            ..Executor::default()
+        });
+        execs.push(removed(999, "not a date", "lost"));
+        execs.push(removed(
+            1000,
+            "2026-12-07T17:00:00.000GMT",
+            &"x".repeat(1000),
+        ));
+        app.keep_removed(&execs);
+        assert_eq!(app.removed.len(), MAX_REMOVED_EXECUTORS);
+        assert_eq!(app.removed[0].id, "1000");
+        assert_eq!(app.removed[0].reason.chars().count(), MAX_REASON_CHARS);
+        assert_eq!(app.removed[1].id, (MAX_REMOVED_EXECUTORS + 9).to_string());
+        assert!(app
+            .removed
+            .iter()
+            .all(|r| r.id != "active" && r.id != "999"));
+        app.keep_removed(&[]);
+        assert!(app.removed.is_empty());
     }
 }

@@ -550,7 +550,11 @@ impl RestReplay {
             .into_bytes(),
         );
         routes.insert(format!("{base}/environment"), env_bytes);
-        routes.insert(format!("{base}/executors"), read("executors_final.json")?);
+        // The recorded run lost no executor: its `/allexecutors` is its `/executors`.
+        routes.insert(
+            format!("{base}/allexecutors"),
+            read("executors_final.json")?,
+        );
         routes.insert(format!("{base}/stages"), read("stages_final.json")?);
         routes.insert(format!("{base}/jobs"), read("jobs_final.json")?);
         for (key, summary) in summaries {

@@ -149,6 +149,16 @@ fn real_spark_is_scraped_reports_its_straggler_only_and_is_cleaned_up() -> Resul
             "SparkStageFailed",
         ],
     )?;
+    // spark-exporter says why (REST allexecutors' removeReason), which the rule reads to
+    // leave graceful removals alone: a SIGKILL is an exit code.
+    prometheus.wait_for(
+        &format!(
+            r#"spark_executor_removed_timestamp_seconds{{application_id="{}", executor_id="1", reason=~"Command exited with code .*"}}"#,
+            spark.app_id
+        ),
+        1,
+        Duration::from_secs(60),
+    )?;
 
     let pgid = spark.pgid();
     let ui = spark.ui_address.clone();

@@ -123,6 +123,21 @@ pub(super) fn cases() -> Vec<Case> {
                 1.0,
             )),
         },
+        removed_with_reason(
+            "executor 1 killed (exit 137, as spark-exporter reports it)",
+            "Command exited with code 137",
+            true,
+        ),
+        removed_with_reason(
+            "executor 1 let go by dynamic allocation",
+            "Executor killed by driver.",
+            false,
+        ),
+        removed_with_reason(
+            "executor 1 decommissioned",
+            "Executor decommission: worker decommissioned",
+            false,
+        ),
         Case {
             alert: "SparkExecutorRemoved",
             name: "the application ends: driver and executors go together",
@@ -154,4 +169,35 @@ pub(super) fn cases() -> Vec<Case> {
             fires: None,
         },
     ]
+}
+
+/// Executor 1 gone at 2m45s while the driver reports, with spark-exporter's removal
+/// reason: only a removal the driver did not choose fires.
+fn removed_with_reason(name: &'static str, reason: &str, fires: bool) -> Case {
+    Case {
+        alert: "SparkExecutorRemoved",
+        name,
+        series: vec![
+            exec("metrics_executor_totalCores", "driver", "0x40"),
+            exec("metrics_executor_totalCores", "1", "1x10 stale"),
+            series(
+                "spark_executor_removed_timestamp_seconds",
+                &format!(
+                    r#"application_id="app-1", application_name="etl", executor_id="1", reason="{reason}""#
+                ),
+                "165x30",
+            ),
+        ],
+        eval: "4m",
+        fires: fires.then(|| {
+            (
+                vec![
+                    ("application_id", "app-1"),
+                    ("application_name", "etl"),
+                    ("executor_id", "1"),
+                ],
+                1.0,
+            )
+        }),
+    }
 }
