@@ -278,3 +278,32 @@ fn batch_series_are_unchanged_by_the_streaming_rules() -> Result<(), HarnessErro
     }
     Ok(())
 }
+
+/// Every query of the (not yet listed) Spark Streaming dashboard returns data from a real
+/// Prometheus scraping the recorded 4.3.0 run, `$app_id` and `$query` expanded to every
+/// value as Grafana's "All" would: the names and labels it reads are the contract's.
+#[test]
+fn every_spark_streaming_query_returns_recorded_data() -> Result<(), HarnessError> {
+    let replay = Replay::start(fixture("4.3.0").to_str().unwrap())?;
+    let prometheus = Prometheus::start(&[replay.target()], Duration::from_secs(1))?;
+    prometheus.wait_for("spark_streaming_latency_Value", 3, WAIT)?;
+    let built = dashboards::spark_streaming::dashboard(&dashboards::Options::default())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut checked = 0;
+    for panel in built.model.panels() {
+        for target in &panel.targets {
+            let Some(expr) = &target.expr else { continue };
+            let expr = expr.replace("$app_id", ".*").replace("$query", ".*");
+            let found = prometheus.wait_for(&expr, 1, WAIT)?;
+            assert!(
+                found.iter().all(|s| s.labels.contains_key("query")),
+                "panel {:?}: `{expr}` loses the query label: {found:?}",
+                panel.title
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6, "every query of the dashboard was asked");
+    Ok(())
+}
