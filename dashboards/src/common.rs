@@ -140,6 +140,9 @@ pub enum Recipe {
     /// Spark's driver and executor pods on Kubernetes: OOM kills, crash loops, pending
     /// pods (the `spark-kubernetes` alerts' runbook).
     KubernetesPods,
+    /// Structured Streaming queries that fall behind: backlog, watermark delay, state
+    /// growth, trigger tuning (the `spark-streaming` alerts' runbook).
+    StreamingLag,
 }
 
 impl Recipe {
@@ -175,6 +178,7 @@ impl Recipe {
                 "troubleshoot/spark-pods-on-kubernetes.md",
                 "Recipe: Spark pods on Kubernetes",
             ),
+            Recipe::StreamingLag => ("troubleshoot/streaming-lag.md", "Recipe: streaming lag"),
         }
     }
 

@@ -32,6 +32,7 @@ pub mod panels;
 pub mod spark_job_tracing;
 pub mod spark_overview;
 pub mod spark_profiling;
+pub mod spark_streaming;
 
 /// The folder every Spark dashboard lives in.
 pub fn spark_folder() -> Folder {

@@ -7,6 +7,7 @@
 //!   spill, GC, idle or over-provisioned executors, small tasks, shuffle fetch wait, long
 //!   stages), at their published thresholds.
 //! - [`kubernetes`]: Spark's driver and executor pods, from kube-state-metrics.
+//! - [`streaming`]: Structured Streaming queries, from the driver's streaming gauges.
 //!
 //! Every expression reads series a real Spark 4.3 exposes through the metrics contract
 //! (`provisioning/prometheus/prometheus.yml`): the driver's Dropwizard registry, relabelled
@@ -32,6 +33,7 @@ use crate::Options;
 pub mod heuristics;
 pub mod kubernetes;
 pub mod outcome;
+pub mod streaming;
 
 /// How often the Spark groups are evaluated: twice the contract's scrape interval (15 s),
 /// so each evaluation sees a new sample without waiting a whole minute.
@@ -52,13 +54,14 @@ pub fn all() -> Vec<RuleGroup> {
 /// ```
 /// let o = dashboards::Options { recipes_url: "https://docs.example.com/recipes".into() };
 /// let names: Vec<String> = dashboards::alerts::all_with(&o).iter().map(|g| g.name().to_string()).collect();
-/// assert_eq!(names, ["spark-outcome", "spark-heuristics", "spark-kubernetes"]);
+/// assert_eq!(names, ["spark-outcome", "spark-heuristics", "spark-kubernetes", "spark-streaming"]);
 /// ```
 pub fn all_with(options: &Options) -> Vec<RuleGroup> {
     vec![
         outcome::group(options),
         heuristics::group(options),
         kubernetes::group(options),
+        streaming::group(options),
     ]
 }
 

@@ -4,3 +4,4 @@
 mod harness_alerting;
 mod harness_negative;
 mod harness_replay;
+mod harness_streaming;

@@ -16,6 +16,8 @@ pub fn check_on(opts: &Options) {
     let table = report.to_table();
     for r in &report.rows {
         let kubernetes = r.dashboard == format!("{RULE_GROUP}spark-kubernetes");
+        // A batch run: no streaming query, so no streaming gauges.
+        let streaming = r.dashboard == format!("{RULE_GROUP}spark-streaming");
         match r.status {
             Status::Pass => assert!(!r.query.starts_with("kube_"), "{table}"),
             Status::Skip => assert!(
@@ -23,15 +25,18 @@ pub fn check_on(opts: &Options) {
                 "{table}"
             ),
             Status::Fail => assert!(
-                kubernetes && r.query.starts_with("kube_") && r.reason.contains("does not exist"),
-                "only kube-state-metrics is missing here:\n{table}"
+                (kubernetes && r.query.starts_with("kube_")
+                    || streaming && r.query.starts_with("spark_streaming_"))
+                    && r.reason.contains("does not exist"),
+                "only kube-state-metrics and streaming gauges are missing here:\n{table}"
             ),
             // Exclusions without series: graceful executor removals (none in this run) and,
             // outside Kubernetes, kube-state-metrics'.
             Status::Warn => assert!(
                 (r.query
                     .starts_with("spark_executor_removed_timestamp_seconds{")
-                    || kubernetes && r.query.starts_with("kube_"))
+                    || kubernetes && r.query.starts_with("kube_")
+                    || streaming && r.query.starts_with("spark_streaming_"))
                     && r.reason
                         .starts_with("only narrows the rule (right of `unless`)"),
                 "only exclusions may be empty:\n{table}"

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 mod heuristics;
 mod kubernetes;
 mod outcome;
+mod streaming;
 
 use integration_tests::rules::PROJECT;
 
@@ -43,6 +44,7 @@ fn cases() -> Vec<Case> {
     let mut cases = outcome::cases();
     cases.extend(heuristics::cases());
     cases.extend(kubernetes::cases());
+    cases.extend(streaming::cases());
     cases
 }
 
