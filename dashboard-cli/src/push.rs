@@ -105,6 +105,7 @@ pub fn run(project: &Project, args: &PushArgs) -> Result<ExitCode> {
         message: args.message.clone(),
         folder_override: args.folder.clone(),
         concurrency: args.concurrency,
+        ..PushOptions::default()
     };
     // indicatif hides the bar when stderr is not a terminal (CI logs stay clean); with
     // --verbose the request log is the progress, and a bar would garble it.

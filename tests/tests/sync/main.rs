@@ -2,6 +2,7 @@
 
 mod apis_standin;
 mod diff_semantic;
+mod push_apis;
 mod push_basic;
 mod push_connect;
 mod push_drift;
