@@ -148,7 +148,7 @@ pub fn push(
 
     let health = client.health()?;
     client.check_auth()?;
-    choose_api(client, opts)?;
+    choose_api(client, opts.api, opts.namespace.as_deref())?;
     let mut report = PushReport {
         grafana: client.base_url().to_string(),
         grafana_version: health.version,
@@ -199,19 +199,32 @@ pub fn push(
 }
 
 /// `--api`: on `auto` and `apis`, ask the server (`GET /apis`) and speak
-/// `dashboard.grafana.app` when it is served; `auto` falls back to the legacy API,
-/// which is all Grafana 10 and 11 have.
-fn choose_api(client: &GrafanaClient, opts: &PushOptions) -> Result<(), PushError> {
-    if opts.api == ApiChoice::Legacy {
+/// `dashboard.grafana.app` from then on when it is served; `auto` falls back to the
+/// legacy API, which is all Grafana 10 and 11 have. `namespace` overrides the one the
+/// client's org maps to (Grafana Cloud's `stacks-<id>`). Push calls it; diff calls it to
+/// read through the same API.
+///
+/// ```no_run
+/// use dashboard_sync::{apis::ApiChoice, push, ClientConfig, Credentials, GrafanaClient};
+/// let client = GrafanaClient::new(ClientConfig::new("http://localhost:3000", Credentials::None))?;
+/// push::choose_api(&client, ApiChoice::Auto, None)?;
+/// println!("{:?}", client.app_platform());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn choose_api(
+    client: &GrafanaClient,
+    api: ApiChoice,
+    namespace: Option<&str>,
+) -> Result<(), PushError> {
+    if api == ApiChoice::Legacy {
         return Ok(());
     }
-    let ns = opts
-        .namespace
-        .clone()
+    let ns = namespace
+        .map(str::to_string)
         .unwrap_or_else(|| org_namespace(client.config().org_id));
     match client.discover(&ns)? {
         Some(target) => client.use_app_platform(target),
-        None if opts.api == ApiChoice::Apis => {
+        None if api == ApiChoice::Apis => {
             return Err(PushError::Invalid(format!(
                 "--api apis: {} does not serve dashboard.grafana.app in a v1 version (GET /apis answered 404 or did not list it); Grafana 11 and older have only the legacy API: use --api auto or --api legacy",
                 client.base_url()

@@ -212,3 +212,35 @@ fn lock_leaves_out_manager_allows_edits() {
     let a = g.dashboard("d-000").unwrap().annotations;
     assert!(!a.contains_key("grafana.app/managerAllowsEdits"), "{a:?}");
 }
+
+#[test]
+fn diff_reads_through_the_same_api() {
+    use dashboard_sync::diff::{diff_dashboard, DiffDoc};
+    let g = StandIn::start_with(Flavor::Grafana13);
+    let local = many(1, 1);
+    assert!(push(&client(&g), &local, &PushOptions::default()).success());
+    let c = client(&g);
+    dashboard_sync::push::choose_api(&c, ApiChoice::Auto, None).unwrap();
+    assert_eq!(c.app_platform().map(|t| t.version.as_str()), Some("v1"));
+    let doc = |json| DiffDoc {
+        uid: "d-000".into(),
+        folder: None,
+        json,
+    };
+    let read = c.get_dashboard("d-000").unwrap().unwrap();
+    assert_eq!(read.folder_uid.as_deref(), Some("spark"));
+    let same = diff_dashboard(&doc(local[0].json.clone()), &doc(read.dashboard)).unwrap();
+    assert!(
+        same.is_none(),
+        "what push wrote reads back unchanged: {same:?}"
+    );
+    g.ui_edit("d-000", false, |d| {
+        d["title"] = serde_json::json!("Edited in the UI")
+    });
+    let edited = c.get_dashboard("d-000").unwrap().unwrap();
+    let drift = diff_dashboard(&doc(local[0].json.clone()), &doc(edited.dashboard)).unwrap();
+    assert!(
+        format!("{drift:?}").contains("Edited in the UI"),
+        "{drift:?}"
+    );
+}
