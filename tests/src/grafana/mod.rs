@@ -1,5 +1,7 @@
-//! A strict stand-in for Grafana's HTTP API (the legacy `/api` of Grafana 10–12), on a
-//! loopback port, for testing push and diff without a Grafana server.
+//! A strict stand-in for Grafana's HTTP API (the legacy `/api` of Grafana 10–13 and, in
+//! [`Flavor::Grafana12`] and [`Flavor::Grafana13`], the app-platform API
+//! `/apis/dashboard.grafana.app` over the same store: see `apis.rs`), on a loopback
+//! port, for testing push and diff without a Grafana server.
 //!
 //! Strict means it rejects what Grafana rejects, with Grafana's statuses and messages
 //! (from `pkg/services/dashboards/errors.go`): a missing title, a bad or long uid, a
