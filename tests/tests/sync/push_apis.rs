@@ -244,3 +244,32 @@ fn diff_reads_through_the_same_api() {
         "{drift:?}"
     );
 }
+
+#[test]
+fn two_pushes_racing_get_one_409() {
+    let g = StandIn::start_with(Flavor::Grafana12);
+    assert!(push(&client(&g), &many(1, 1), &PushOptions::default()).success());
+    // Both read the same resourceVersion; the writes are held until both have read.
+    g.inject(
+        "PUT",
+        COLLECTION,
+        Fault::Delay(std::time::Duration::from_millis(300)),
+        2,
+    );
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| push(&client(&g), &many(1, 2), &PushOptions::default()));
+        let b = s.spawn(|| push(&client(&g), &many(1, 3), &PushOptions::default()));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let outcomes = [outcome_of(&a, "d-000"), outcome_of(&b, "d-000")];
+    let updated = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Updated { .. }))
+        .count();
+    let refused = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Concurrent { status: 409, .. }))
+        .count();
+    assert_eq!((updated, refused), (1, 1), "{}\n{}", text(&a), text(&b));
+    assert_eq!(g.dashboard("d-000").unwrap().version, 2, "one write landed");
+}
