@@ -73,6 +73,8 @@ fn from_dir(dir: &Path) -> Result<Vec<DiffDoc>> {
 fn from_grafana(client: &GrafanaClient, now: &[DiffDoc]) -> Result<Vec<DiffDoc>> {
     client.health()?;
     client.check_auth()?;
+    // Read through dashboard.grafana.app where Grafana serves it (12, 13), as push writes.
+    dashboard_sync::push::choose_api(client, dashboard_sync::apis::ApiChoice::Auto, None)?;
     let next = AtomicUsize::new(0);
     let found: Mutex<Vec<Result<Option<DiffDoc>>>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -82,12 +84,19 @@ fn from_grafana(client: &GrafanaClient, now: &[DiffDoc]) -> Result<Vec<DiffDoc>>
                 let Some(d) = now.get(i) else { break };
                 let r = client
                     .get_dashboard(&d.uid)
-                    .map(|o| {
-                        o.map(|s| DiffDoc {
+                    .and_then(|o| {
+                        let Some(s) = o else { return Ok(None) };
+                        // A resource names its folder by uid only.
+                        let folder = match (s.folder_title, s.folder_uid) {
+                            (Some(title), _) => Some(title),
+                            (None, Some(uid)) => client.get_folder(&uid)?.map(|f| f.title),
+                            (None, None) => None,
+                        };
+                        Ok(Some(DiffDoc {
                             uid: d.uid.clone(),
-                            folder: s.folder_title,
+                            folder,
                             json: s.dashboard,
-                        })
+                        }))
                     })
                     .with_context(|| format!("reading {} from Grafana", d.uid));
                 found.lock().expect("no panics holding it").push(r);

@@ -48,7 +48,7 @@ use dashboard_dsl::Dashboard;
 pub use alerts::{build_alerts, AlertsFormat, DEFAULT_GRAFANA_URL};
 pub use build::Format;
 pub use options::{
-    ConnectionArgs, DiffArgs, DiffFormat, PushArgs, Schema, SchemaArgs, ValidateArgs,
+    ApiArg, ConnectionArgs, DiffArgs, DiffFormat, PushArgs, Schema, SchemaArgs, ValidateArgs,
     ValidateFormat,
 };
 

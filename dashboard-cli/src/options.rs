@@ -104,8 +104,32 @@ pub struct PushArgs {
     /// Dashboards in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub concurrency: usize,
+    /// Which Grafana API to write through: `apis` is `dashboard.grafana.app` (Grafana
+    /// 12 and 13), `legacy` is `/api/dashboards` (all versions), `auto` the first when
+    /// the server serves it.
+    #[arg(long, value_enum, default_value_t = ApiArg::Auto)]
+    pub api: ApiArg,
+    /// On `dashboard.grafana.app`: mark the dashboards as not editable in Grafana's UI
+    /// (no `grafana.app/managerAllowsEdits`).
+    #[arg(long)]
+    pub lock: bool,
+    /// The `dashboard.grafana.app` namespace, when the org's (`default` for org 1,
+    /// `org-<id>` for `--org-id`) is not it: on Grafana Cloud, `stacks-<stack id>`.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub conn: ConnectionArgs,
+}
+
+/// `push --api`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiArg {
+    /// `dashboard.grafana.app` when served, else the legacy API.
+    Auto,
+    /// `dashboard.grafana.app`; an error on Grafana 11 and older.
+    Apis,
+    /// `/api/dashboards`.
+    Legacy,
 }
 
 /// Output format of `diff`.

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::options::ApiArg;
 use crate::{ConnectionArgs, Project, PushArgs};
 use anyhow::{bail, Context, Result};
+use dashboard_sync::apis::ApiChoice;
 use dashboard_sync::{
     push, render::Style, ClientConfig, Credentials, GrafanaClient, LocalDashboard, PushOptions,
     Secret,
@@ -96,15 +98,38 @@ pub fn local_dashboards(project: &Project, input: Option<&Path>) -> Result<Vec<L
     }
 }
 
+/// The subject of the commit checked out, for the version message; `None` without git
+/// or outside a repository, and push's own default applies.
+fn commit_subject() -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%s"])
+        .output()
+        .ok()?;
+    let subject = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    // Leave room for the content hash push appends within Grafana's 500 bytes.
+    let mut end = subject.len().min(400);
+    while !subject.is_char_boundary(end) {
+        end -= 1;
+    }
+    (out.status.success() && !subject.is_empty()).then(|| subject[..end].to_string())
+}
+
 pub fn run(project: &Project, args: &PushArgs) -> Result<ExitCode> {
     let local = local_dashboards(project, args.input.as_deref())?;
     let client = connect(&args.grafana_url, &args.conn)?;
     let opts = PushOptions {
         dry_run: args.dry_run,
         force: args.force,
-        message: args.message.clone(),
+        message: args.message.clone().or_else(commit_subject),
         folder_override: args.folder.clone(),
         concurrency: args.concurrency,
+        api: match args.api {
+            ApiArg::Auto => ApiChoice::Auto,
+            ApiArg::Apis => ApiChoice::Apis,
+            ApiArg::Legacy => ApiChoice::Legacy,
+        },
+        lock: args.lock,
+        namespace: args.namespace.clone(),
     };
     // indicatif hides the bar when stderr is not a terminal (CI logs stay clean); with
     // --verbose the request log is the progress, and a bar would garble it.
@@ -240,6 +265,25 @@ mod tests {
         assert_eq!(p.folder.as_deref(), Some("ops"));
         assert_eq!(p.message.as_deref(), Some("release 1.2"));
         assert_eq!(p.concurrency, 4);
+        assert_eq!((p.api, p.lock, p.namespace), (ApiArg::Auto, false, None));
+        let p = Cli::parse_from([
+            "push",
+            "--grafana-url",
+            "http://g",
+            "--api",
+            "apis",
+            "--lock",
+            "--namespace",
+            "stacks-12",
+        ])
+        .push;
+        assert_eq!(
+            (p.api, p.lock, p.namespace.as_deref()),
+            (ApiArg::Apis, true, Some("stacks-12"))
+        );
+        assert!(
+            Cli::try_parse_from(["push", "--grafana-url", "http://g", "--api", "k8s"]).is_err()
+        );
         assert_eq!(p.conn.timeout, 30);
     }
 }

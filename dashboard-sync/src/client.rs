@@ -148,11 +148,11 @@ pub struct SearchHit {
 }
 
 /// An HTTP answer, after retries.
-struct RawResponse {
-    status: u16,
-    body: String,
-    attempts: u32,
-    retry_after: Option<Duration>,
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+    pub(crate) attempts: u32,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 /// The Grafana client. Cheap to share between threads: `&GrafanaClient` is all a worker
@@ -173,6 +173,12 @@ pub struct GrafanaClient {
     http: Client,
     base: String,
     cfg: ClientConfig,
+    /// Set once push chose the app-platform API: dashboards are then read and written
+    /// through it (see [`crate::apis`]).
+    pub(crate) apis: std::sync::OnceLock<crate::apis::AppPlatform>,
+    /// The `metadata.resourceVersion` of each dashboard read through the app-platform
+    /// API, sent back with its update.
+    pub(crate) read_versions: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
 }
 
 impl fmt::Debug for GrafanaClient {
@@ -231,7 +237,13 @@ impl GrafanaClient {
             .danger_accept_invalid_certs(cfg.insecure_skip_verify)
             .build()
             .map_err(|e| ApiError::Config(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(GrafanaClient { http, base, cfg })
+        Ok(GrafanaClient {
+            http,
+            base,
+            cfg,
+            apis: std::sync::OnceLock::new(),
+            read_versions: Default::default(),
+        })
     }
 
     /// The base URL, without a trailing slash.
@@ -261,7 +273,7 @@ impl GrafanaClient {
 
     /// One request with retries. `Err` only when no HTTP answer came on any attempt; an
     /// error status after the last attempt is returned as the answer.
-    fn send(
+    pub(crate) fn send(
         &self,
         what: &str,
         method: Method,
@@ -391,7 +403,7 @@ impl GrafanaClient {
     }
 
     /// Grafana's `message` (and `status`) from an error body, or the body's start.
-    fn error_message(&self, body: &str) -> (String, Option<String>) {
+    pub(crate) fn error_message(&self, body: &str) -> (String, Option<String>) {
         let parsed: Option<Value> = serde_json::from_str(body).ok();
         let message = parsed
             .as_ref()
@@ -414,7 +426,7 @@ impl GrafanaClient {
         (self.cfg.credentials.redact(&message), status)
     }
 
-    fn error_for(&self, what: &str, resp: &RawResponse) -> ApiError {
+    pub(crate) fn error_for(&self, what: &str, resp: &RawResponse) -> ApiError {
         let (mut message, status_text) = self.error_message(&resp.body);
         match resp.status {
             401 => ApiError::Unauthorized {
@@ -444,7 +456,7 @@ impl GrafanaClient {
         }
     }
 
-    fn parse_json(&self, what: &str, body: &str) -> Result<Value, ApiError> {
+    pub(crate) fn parse_json(&self, what: &str, body: &str) -> Result<Value, ApiError> {
         serde_json::from_str(body).map_err(|e| ApiError::BadResponse {
             what: what.to_string(),
             detail: format!("not JSON ({e})"),
@@ -525,17 +537,26 @@ impl GrafanaClient {
         }
     }
 
+    /// A GET answered with JSON; `None` on 404.
+    pub(crate) fn get_json(&self, what: &str, path: &str) -> Result<Option<Value>, ApiError> {
+        let resp = self.send(what, Method::GET, path, None, true)?;
+        match resp.status {
+            200 => self.parse_json(what, &resp.body).map(Some),
+            404 => Ok(None),
+            _ => Err(self.error_for(what, &resp)),
+        }
+    }
+
     /// `GET /api/dashboards/uid/:uid`; `None` on 404.
     pub fn get_dashboard(&self, uid: &str) -> Result<Option<ServerDashboard>, ApiError> {
+        if let Some(target) = self.apis.get() {
+            return self.get_resource(target, uid);
+        }
         let what = format!("reading dashboard {uid}");
         let path = format!("/api/dashboards/uid/{}", encode_path(uid));
-        let resp = self.send(&what, Method::GET, &path, None, true)?;
-        match resp.status {
-            200 => {}
-            404 => return Ok(None),
-            _ => return Err(self.error_for(&what, &resp)),
-        }
-        let v = self.parse_json(&what, &resp.body)?;
+        let Some(v) = self.get_json(&what, &path)? else {
+            return Ok(None);
+        };
         let (Some(dashboard), Some(meta)) = (v.get("dashboard"), v.get("meta")) else {
             return Err(ApiError::BadResponse {
                 what,

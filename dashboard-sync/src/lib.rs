@@ -20,6 +20,7 @@
 //! assert_eq!(render::summary_line(&d), "no changes (1 dashboard compared)");
 //! ```
 
+pub mod apis;
 pub mod client;
 pub mod content;
 pub mod diff;

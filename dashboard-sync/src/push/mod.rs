@@ -23,6 +23,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
+use crate::apis::{org_namespace, ApiChoice, WriteMeta};
 use crate::client::{FolderCreated, GrafanaClient, ServerDashboard};
 use crate::content::{content_hash, recorded_hash, with_marker};
 use crate::diff::{diff_dashboard, DashboardDiff, DiffDoc, DiffError};
@@ -55,6 +56,14 @@ pub struct PushOptions {
     pub folder_override: Option<String>,
     /// Dashboards in flight at once.
     pub concurrency: usize,
+    /// Which API to speak (see [`crate::apis`]).
+    pub api: ApiChoice,
+    /// On the app-platform API, leave out `grafana.app/managerAllowsEdits`, so that
+    /// Grafana's UI refuses edits of the dashboards push manages.
+    pub lock: bool,
+    /// The app-platform namespace, instead of the one `org_id` maps to: Grafana Cloud's
+    /// `stacks-<stack id>`.
+    pub namespace: Option<String>,
 }
 
 impl Default for PushOptions {
@@ -65,6 +74,9 @@ impl Default for PushOptions {
             message: None,
             folder_override: None,
             concurrency: 4,
+            api: ApiChoice::Auto,
+            lock: false,
+            namespace: None,
         }
     }
 }
@@ -136,6 +148,7 @@ pub fn push(
 
     let health = client.health()?;
     client.check_auth()?;
+    choose_api(client, opts.api, opts.namespace.as_deref())?;
     let mut report = PushReport {
         grafana: client.base_url().to_string(),
         grafana_version: health.version,
@@ -183,6 +196,93 @@ pub fn push(
         .collect();
     report.dashboards.sort_by(|a, b| a.uid.cmp(&b.uid));
     Ok(report)
+}
+
+/// `--api`: on `auto` and `apis`, ask the server (`GET /apis`) and speak
+/// `dashboard.grafana.app` from then on when it is served; `auto` falls back to the
+/// legacy API, which is all Grafana 10 and 11 have. `namespace` overrides the one the
+/// client's org maps to (Grafana Cloud's `stacks-<id>`). Push calls it; diff calls it to
+/// read through the same API.
+///
+/// ```no_run
+/// use dashboard_sync::{apis::ApiChoice, push, ClientConfig, Credentials, GrafanaClient};
+/// let client = GrafanaClient::new(ClientConfig::new("http://localhost:3000", Credentials::None))?;
+/// push::choose_api(&client, ApiChoice::Auto, None)?;
+/// println!("{:?}", client.app_platform());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn choose_api(
+    client: &GrafanaClient,
+    api: ApiChoice,
+    namespace: Option<&str>,
+) -> Result<(), PushError> {
+    if api == ApiChoice::Legacy {
+        return Ok(());
+    }
+    let ns = namespace
+        .map(str::to_string)
+        .unwrap_or_else(|| org_namespace(client.config().org_id));
+    match client.discover(&ns)? {
+        Some(target) => client.use_app_platform(target),
+        None if api == ApiChoice::Apis => {
+            return Err(PushError::Invalid(format!(
+                "--api apis: {} does not serve dashboard.grafana.app in a v1 version (GET /apis answered 404 or did not list it); Grafana 11 and older have only the legacy API: use --api auto or --api legacy",
+                client.base_url()
+            )))
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// One write, through whichever API push chose.
+struct Save<'a> {
+    d: &'a LocalDashboard,
+    body: &'a Value,
+    folder_uid: Option<&'a str>,
+    message: &'a str,
+    update: bool,
+    lock: bool,
+}
+
+impl Save<'_> {
+    /// Writes (or, with `dry_run`, has Grafana validate) the dashboard; the new version
+    /// number.
+    fn run(&self, client: &GrafanaClient, dry_run: bool) -> Result<i64, SaveError> {
+        match client.app_platform() {
+            Some(t) => client.write_resource(
+                t,
+                &self.d.uid,
+                self.body,
+                self.update,
+                &WriteMeta {
+                    folder_uid: self.folder_uid,
+                    message: self.message,
+                    source_path: &self.d.source,
+                    lock: self.lock,
+                    dry_run,
+                },
+            ),
+            None => client
+                .save_dashboard(self.body, self.folder_uid, self.message)
+                .map(|r| r.version),
+        }
+    }
+
+    /// On the app-platform API a dry run is Grafana's own (`?dryRun=All`): it validates
+    /// what would be written and writes nothing. The legacy API has no such thing, so
+    /// the plan alone is the dry run there.
+    fn dry_run(&self, client: &GrafanaClient, planned: Outcome) -> Outcome {
+        if client.app_platform().is_none() {
+            return planned;
+        }
+        match self.run(client, true) {
+            Ok(_) => planned,
+            Err(e) => Outcome::Failed {
+                error: format!("Grafana refused the dry run: {e}"),
+            },
+        }
+    }
 }
 
 /// Creates the folders the dashboards name, parents first. A folder that exists is
@@ -334,6 +434,9 @@ fn plan_and_write(
             return failed(format!("its folder {f} is not available: {why}"));
         }
     }
+    // A dry run cannot create the folder, so Grafana validates the dashboard without it.
+    let existing_folder =
+        folder_uid.filter(|f| !matches!(folders.get(*f), Some((_, FolderOutcome::WouldCreate))));
     let local_hash = content_hash(&d.json);
     let message = match version_message(opts.message.as_deref(), &local_hash) {
         Ok(m) => m,
@@ -350,10 +453,18 @@ fn plan_and_write(
     };
     let Some(server) = server else {
         log(format!("not in Grafana; local {local_hash}"));
-        if opts.dry_run {
-            return Outcome::WouldCreate;
-        }
         let body = with_marker(&d.json, &local_hash);
+        if opts.dry_run {
+            let save = Save {
+                d,
+                body: &body,
+                folder_uid: existing_folder,
+                message: &message,
+                update: false,
+                lock: opts.lock,
+            };
+            return save.dry_run(client, Outcome::WouldCreate);
+        }
         return write(
             client,
             d,
@@ -363,6 +474,7 @@ fn plan_and_write(
             &local_hash,
             None,
             false,
+            opts.lock,
         );
     };
     let server_hash = content_hash(&server.dashboard);
@@ -412,14 +524,25 @@ fn plan_and_write(
         };
     }
     let forced = !ours;
-    if opts.dry_run {
-        return Outcome::WouldUpdate {
-            version: server.version,
-            forced,
-        };
-    }
     let mut body = with_marker(&d.json, &local_hash);
     body["version"] = Value::from(server.version);
+    if opts.dry_run {
+        let save = Save {
+            d,
+            body: &body,
+            folder_uid: existing_folder,
+            message: &message,
+            update: true,
+            lock: opts.lock,
+        };
+        return save.dry_run(
+            client,
+            Outcome::WouldUpdate {
+                version: server.version,
+                forced,
+            },
+        );
+    }
     write(
         client,
         d,
@@ -429,6 +552,7 @@ fn plan_and_write(
         &local_hash,
         Some(server.version),
         forced,
+        opts.lock,
     )
 }
 
@@ -460,6 +584,7 @@ fn write(
     local_hash: &str,
     from: Option<i64>,
     forced: bool,
+    lock: bool,
 ) -> Outcome {
     let written = |version: i64| match from {
         None => Outcome::Created { version },
@@ -469,8 +594,16 @@ fn write(
             forced,
         },
     };
-    match client.save_dashboard(body, folder_uid, message) {
-        Ok(r) => written(r.version),
+    let save = Save {
+        d,
+        body,
+        folder_uid,
+        message,
+        update: from.is_some(),
+        lock,
+    };
+    match save.run(client, false) {
+        Ok(version) => written(version),
         Err(SaveError::VersionMismatch { status, message }) => {
             // A retried write whose first attempt landed is refused the same way as a
             // concurrent edit: our own content on the server tells them apart.

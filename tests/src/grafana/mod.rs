@@ -1,5 +1,7 @@
-//! A strict stand-in for Grafana's HTTP API (the legacy `/api` of Grafana 10–12), on a
-//! loopback port, for testing push and diff without a Grafana server.
+//! A strict stand-in for Grafana's HTTP API (the legacy `/api` of Grafana 10–13 and, in
+//! [`Flavor::Grafana12`] and [`Flavor::Grafana13`], the app-platform API
+//! `/apis/dashboard.grafana.app` over the same store: see `apis.rs`), on a loopback
+//! port, for testing push and diff without a Grafana server.
 //!
 //! Strict means it rejects what Grafana rejects, with Grafana's statuses and messages
 //! (from `pkg/services/dashboards/errors.go`): a missing title, a bad or long uid, a
@@ -25,6 +27,10 @@ use serde_json::{json, Value};
 
 use test_support::http::{HttpServer, Reply, Request, Response};
 
+mod apis;
+
+pub use apis::Tenant;
+
 /// The token every stand-in accepts, with the Admin role.
 pub const ADMIN_TOKEN: &str = "glsa_standin_admin_0123456789abcdef";
 
@@ -34,7 +40,14 @@ pub enum Flavor {
     /// Grafana 10–12: a stale version gets 412 `version-mismatch`.
     Grafana11,
     /// Grafana main, dashboards in the unified storage: a stale version gets 409.
+    /// Legacy API only, like [`Flavor::Grafana11`].
     Next,
+    /// Grafana 12: the legacy API (412 on a stale version) and the app-platform API
+    /// `dashboard.grafana.app` in `v1beta1` (preferred) and `v2beta1`.
+    Grafana12,
+    /// Grafana 13: the legacy API (409 on a stale version, unified storage) and
+    /// `dashboard.grafana.app` in `v1` and `v2` (preferred).
+    Grafana13,
 }
 
 /// What a credential may do.
@@ -110,6 +123,15 @@ pub struct StoredDashboard {
     pub provisioned: bool,
     /// Every version, oldest first.
     pub history: Vec<VersionRecord>,
+    /// `metadata.resourceVersion` in the app-platform API: changes with every write
+    /// through either API.
+    pub resource_version: i64,
+    /// The annotations written through the app-platform API (folder excluded: that is
+    /// [`folder_uid`](Self::folder_uid)); a legacy save keeps them.
+    pub annotations: BTreeMap<String, String>,
+    /// The API version it was last written through (`v1beta1`, `v2`…), `None` for the
+    /// legacy API or a seed.
+    pub stored_version: Option<String>,
 }
 
 /// A folder as the stand-in stores it.
@@ -151,6 +173,11 @@ struct State {
     /// Requests a `Fault::Delay` holds, counted when the fault is picked.
     delayed: usize,
     echo_credentials: bool,
+    /// The last resourceVersion handed out, shared by all dashboards as in a
+    /// Kubernetes storage.
+    resource_version: i64,
+    /// The org the credentials belong to (its namespace is served), or a Cloud stack.
+    tenant: apis::Tenant,
 }
 
 /// The stand-in server. Stops when dropped.
@@ -206,6 +233,8 @@ impl StandIn {
             saves: 0,
             delayed: 0,
             echo_credentials: false,
+            resource_version: 1000,
+            tenant: apis::Tenant::Org(1),
         }));
         let s2 = state.clone();
         let server = HttpServer::start(move |req| handle(&s2, req)).expect("bind a loopback port");
@@ -300,6 +329,7 @@ impl StandIn {
         let mut json = json;
         json["id"] = json!(id);
         json["version"] = json!(1);
+        let resource_version = st.next_resource_version();
         st.dashboards.insert(
             uid.clone(),
             StoredDashboard {
@@ -314,6 +344,9 @@ impl StandIn {
                 }],
                 json,
                 provisioned,
+                resource_version,
+                annotations: BTreeMap::new(),
+                stored_version: None,
             },
         );
     }
@@ -365,11 +398,24 @@ impl StandIn {
             .count()
     }
 
+    /// Serve this tenant's namespace instead of org 1's `default`: `Tenant::Org(2)`
+    /// serves `org-2`, `Tenant::Stack(77)` serves `stacks-77` as Grafana Cloud does.
+    pub fn set_tenant(&self, tenant: Tenant) {
+        self.lock().tenant = tenant;
+    }
+
     /// Forget the request log and the save count.
     pub fn reset_counters(&self) {
         let mut st = self.lock();
         st.log.clear();
         st.saves = 0;
+    }
+}
+
+impl State {
+    fn next_resource_version(&mut self) -> i64 {
+        self.resource_version += 1;
+        self.resource_version
     }
 }
 
@@ -379,6 +425,7 @@ fn ui_edit_locked(
     keep_unknown: bool,
     edit: impl FnOnce(&mut Value),
 ) -> i64 {
+    let rv = st.next_resource_version();
     let d = st
         .dashboards
         .get_mut(uid)
@@ -394,6 +441,7 @@ fn ui_edit_locked(
     json["version"] = json!(d.version);
     json["id"] = json!(d.id);
     d.json = json.clone();
+    d.resource_version = rv;
     d.history.push(VersionRecord {
         version: d.version,
         message: String::new(),
@@ -457,7 +505,13 @@ fn handle(state: &Mutex<State>, req: &Request) -> Reply {
         Some(Fault::ConcurrentEdit) => {
             if let Some(uid) = serde_json::from_slice::<Value>(&req.body)
                 .ok()
-                .and_then(|b| b["dashboard"]["uid"].as_str().map(str::to_string))
+                .and_then(|b| {
+                    // The legacy body, or an app-platform resource.
+                    b["dashboard"]["uid"]
+                        .as_str()
+                        .or(b["metadata"]["name"].as_str())
+                        .map(str::to_string)
+                })
             {
                 let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
                 if st.dashboards.contains_key(&uid) {
@@ -482,12 +536,17 @@ fn api(state: &Mutex<State>, req: &Request) -> Response {
         // No credentials needed, as in Grafana.
         let version = match st.flavor {
             Flavor::Grafana11 => "11.6.0",
+            Flavor::Grafana12 => "12.3.0",
+            Flavor::Grafana13 => "13.0.0",
             Flavor::Next => "13.0.0-pre",
         };
         return Response::json(
             200,
             &json!({"commit": "standin", "database": "ok", "version": version}),
         );
+    }
+    if path == "/apis" || path.starts_with("/apis/") {
+        return apis::handle(&mut st, req, path);
     }
     if !path.starts_with("/api/") {
         return Response::text(404, "text/html", "<html><body>Page not found</body></html>");
@@ -750,11 +809,11 @@ fn save_dashboard(st: &mut State, req: &Request) -> Response {
             }
             if !overwrite && sent_version != d.version {
                 return match flavor {
-                    Flavor::Grafana11 => Response::json(
+                    Flavor::Grafana11 | Flavor::Grafana12 => Response::json(
                         412,
                         &json!({"message": "The dashboard has been changed by someone else", "status": "version-mismatch"}),
                     ),
-                    Flavor::Next => Response::json(
+                    Flavor::Next | Flavor::Grafana13 => Response::json(
                         409,
                         &json!({
                             "kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Conflict", "code": 409,
@@ -785,8 +844,11 @@ fn save_dashboard(st: &mut State, req: &Request) -> Response {
         message: message.to_string(),
         json: stored.clone(),
     };
+    let resource_version = st.next_resource_version();
     match st.dashboards.get_mut(&uid) {
         Some(d) => {
+            d.resource_version = resource_version;
+            d.stored_version = None;
             d.version = version;
             d.folder_uid = folder_uid.clone();
             d.json = stored;
@@ -803,6 +865,9 @@ fn save_dashboard(st: &mut State, req: &Request) -> Response {
                     json: stored,
                     provisioned: false,
                     history: vec![record],
+                    resource_version,
+                    annotations: BTreeMap::new(),
+                    stored_version: None,
                 },
             );
         }
