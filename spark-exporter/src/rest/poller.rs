@@ -5,8 +5,9 @@
 //! 1. `/api/v1/applications?minEndDate=<now - stage retention>`: running applications and
 //!    those that ended recently (the History Server lists every application otherwise);
 //! 2. per application (at most `max_applications`, newest first): its environment once
-//!    (for `spark.metrics.namespace`), its executors (addresses, to tell applications
-//!    sharing a namespace apart), its stages with status active, complete or failed,
+//!    (for `spark.metrics.namespace`), all its executors (`allexecutors`: the active ones'
+//!    addresses, to tell applications sharing a namespace apart, and the removed ones'
+//!    reasons), its stages with status active, complete or failed,
 //!    `taskSummary` for active stages on every cycle and once more when a stage finishes,
 //!    and its jobs.
 //!
