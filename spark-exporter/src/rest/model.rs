@@ -485,7 +485,11 @@ pub fn parse_metric_value(text: &str) -> Option<MetricValue> {
         Some((n, u)) => (n, u.trim()),
         None => (total, ""),
     };
-    let n: f64 = number.replace(',', "").parse().ok().filter(|v: &f64| v.is_finite())?;
+    let n: f64 = number
+        .replace(',', "")
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())?;
     let bytes = |p: i32| Some(MetricValue::Bytes(n * 1024f64.powi(p)));
     match unit {
         "" => Some(MetricValue::Count(n)),

@@ -353,7 +353,10 @@ impl Poller {
     ) {
         // Spark answers 20 executions from `offset`, oldest first, unless told otherwise:
         // the newest are only in an answer long enough for all of them.
-        let url = format!("{path}/sql?details=false&planDescription=false&offset=0&length={}", i32::MAX);
+        let url = format!(
+            "{path}/sql?details=false&planDescription=false&offset=0&length={}",
+            i32::MAX
+        );
         match self.get_decoded(&url, decode_sql_executions) {
             Ok(list) => st.keep_sql(&list, job_stages, cutoff, self.config.max_sql_executions),
             Err(e) => {

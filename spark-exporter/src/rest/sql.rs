@@ -249,12 +249,12 @@ mod tests {
 
     #[test]
     fn kept_executions_are_running_or_recent_newest_first_and_counted_by_status() {
-        let cutoff = 1_800_000_000_000;
+        let cutoff: i64 = 1_800_000_000_000;
         let mut app = AppState::new("app-1", "etl");
         let list = vec![
-            exec(0.0, SqlStatus::Completed, cutoff - 10_000, 5_000),
+            exec(0.0, SqlStatus::Completed, cutoff - 10_000, 5_000.0),
             exec(1.0, SqlStatus::Running, cutoff - 99_000, 0.0),
-            exec(2.0, SqlStatus::Failed, cutoff - 1_000, 1_000),
+            exec(2.0, SqlStatus::Failed, cutoff - 1_000, 1_000.0),
             exec(3.0, SqlStatus::Completed, cutoff, 10.0),
             exec(4.0, SqlStatus::Completed, cutoff + 5, 10.0),
         ];
@@ -279,11 +279,13 @@ mod tests {
         let mut e = exec(7.0, SqlStatus::Running, 0, 0.0);
         e.success_job_ids = vec![1.0, 2.0];
         e.running_job_ids = vec![3.0];
-        let jobs: BTreeMap<i64, Vec<i64>> =
-            [(1, vec![0, 1]), (2, vec![1, 2]), (3, vec![3])].into();
+        let jobs: BTreeMap<i64, Vec<i64>> = [(1, vec![0, 1]), (2, vec![1, 2]), (3, vec![3])].into();
         app.keep_sql(std::slice::from_ref(&e), Some(&jobs), 0, 5);
         let st = &app.sql[&7];
-        assert_eq!((st.stages, st.jobs_running, st.jobs_succeeded), (Some(4), 1, 2));
+        assert_eq!(
+            (st.stages, st.jobs_running, st.jobs_succeeded),
+            (Some(4), 1, 2)
+        );
         app.keep_sql(std::slice::from_ref(&e), None, 0, 5);
         assert_eq!(app.sql[&7].stages, Some(4));
         // A job the list does not name: the count would be wrong, the old one stays.
