@@ -151,6 +151,16 @@ pub struct Args {
     #[arg(long, env = "SPARK_EXPORTER_MAX_JOBS", default_value_t = 100)]
     pub max_jobs: usize,
 
+    /// SQL executions exported per application at most: the running ones and those
+    /// finished within --stage-retention, newest first. 0 stops polling `/sql`.
+    #[arg(long, env = "SPARK_EXPORTER_MAX_SQL_EXECUTIONS", default_value_t = 20)]
+    pub max_sql_executions: usize,
+
+    /// Plan operators exported per SQL execution at most: the heaviest by time, then
+    /// spill, then rows.
+    #[arg(long, env = "SPARK_EXPORTER_MAX_SQL_OPERATORS", default_value_t = 5)]
+    pub max_sql_operators: usize,
+
     /// taskSummary requests per application and poll at most.
     #[arg(
         long,
@@ -280,6 +290,8 @@ impl Args {
                 max_applications: self.max_applications,
                 max_stages: self.max_stages,
                 max_jobs: self.max_jobs,
+                max_sql_executions: self.max_sql_executions,
+                max_sql_operators: self.max_sql_operators,
                 max_summaries_per_cycle: self.max_summaries_per_poll,
                 max_body_bytes: self.rest_max_body_bytes,
             },

@@ -719,3 +719,120 @@ fn removed_executors_are_exported_with_their_reason() {
     );
     assert!(m.contains("# HELP spark_executor_removed_timestamp_seconds "));
 }
+
+#[test]
+fn sql_executions_are_exported_bounded_and_their_errors_counted() {
+    let spark = FakeSpark::start();
+    let exporter = ExporterProcess::start(&[
+        "--spark-ui",
+        &spark.url,
+        "--poll-interval",
+        "200ms",
+        "--stage-retention",
+        "3650d",
+        "--max-sql-executions",
+        "3",
+        "--max-sql-operators",
+        "2",
+    ]);
+    let m = exporter.wait_for("SQL operators", WAIT, |m| {
+        m.contains("spark_sql_operator_time_seconds{") && m.contains(r#"execution_id="1""#)
+    });
+    assert_valid_exposition(&m);
+    let app = &spark.app_id;
+    // All four recorded executions counted, the newest three exported.
+    assert_eq!(
+        value(
+            &m,
+            &format!(
+                r#"spark_sql_executions{{application_id="{app}",application_name="spark-metrics-probe",status="completed"}}"#
+            )
+        ),
+        Some(3.0),
+        "{m}"
+    );
+    assert!(m.contains(r#"status="failed"} 1"#), "{m}");
+    assert_eq!(m.matches("spark_sql_execution_info{").count(), 3, "{m}");
+    assert!(!m.contains(r#"execution_id="0""#), "{m}");
+    assert!(
+        m.contains(r#"description="collect at /tmp/sqlprobe/probe.py:22"} 1"#),
+        "{m}"
+    );
+    let l = |e: &str| {
+        format!(
+            r#"{{application_id="{app}",application_name="spark-metrics-probe",execution_id="{e}""#
+        )
+    };
+    assert_eq!(
+        value(
+            &m,
+            &format!("spark_sql_execution_duration_seconds{}}}", l("1"))
+        ),
+        Some(2.323),
+        "{m}"
+    );
+    assert!(
+        m.contains(&format!(
+            r#"spark_sql_execution_status{},status="failed"}} 1"#,
+            l("3")
+        )),
+        "{m}"
+    );
+    assert!(
+        m.contains(&format!(
+            r#"spark_sql_execution_jobs{},state="succeeded"}} 3"#,
+            l("1")
+        )),
+        "{m}"
+    );
+    // Execution 1's two heaviest operators: WholeStageCodegen (3), 2.0 s, then (4), 1.8 s.
+    assert_eq!(
+        value(
+            &m,
+            &format!(
+                r#"spark_sql_operator_time_seconds{},node_id="5",operator="WholeStageCodegen (3)"}}"#,
+                l("1")
+            )
+        ),
+        Some(2.0),
+        "{m}"
+    );
+    assert_eq!(
+        m.matches(&format!("spark_sql_operator_time_seconds{}", l("1")))
+            .count(),
+        2,
+        "{m}"
+    );
+    // The plan of a finished execution is read once.
+    std::thread::sleep(Duration::from_millis(800));
+    let reads = spark
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.contains("/sql/1?"))
+        .count();
+    assert_eq!(reads, 1);
+    // Errors on /sql are counted and leave the other series alone.
+    spark.set(&format!("/api/v1/applications/{app}/sql"), 500, b"boom");
+    let m = exporter.wait_for("the SQL error", WAIT, |m| {
+        m.contains(&format!(
+            "spark_exporter_rest_poll_errors_total{{target=\"{}\",reason=\"http_5xx\"}}",
+            spark.url
+        ))
+    });
+    assert!(m.contains("spark_sql_execution_info{"), "{m}");
+    assert!(m.contains("spark_stage_task_duration_seconds{"), "{m}");
+    spark.set(
+        &format!("/api/v1/applications/{app}/sql"),
+        200,
+        b"{\"not\":\"a list\"",
+    );
+    exporter.wait_for("the malformed SQL answer", WAIT, |m| {
+        m.contains(&format!(
+            "spark_exporter_rest_poll_errors_total{{target=\"{}\",reason=\"decode\"}}",
+            spark.url
+        ))
+    });
+    assert!(!exporter.stderr().contains("panicked"));
+}

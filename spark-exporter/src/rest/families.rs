@@ -132,6 +132,26 @@ rest_families! {
         "Stages of the job by state: active, completed, skipped, failed.";
     JOB_DURATION = "spark_job_duration_seconds", Gauge,
         "Time from the job's submission to its completion, or to the last poll while it runs.";
+    SQL_EXECUTIONS = "spark_sql_executions", Gauge,
+        "SQL executions (DataFrame actions and SQL statements) the application's REST API lists, by status: running, completed, failed, unknown (all Spark retains, spark.sql.ui.retainedExecutions).";
+    SQL_INFO = "spark_sql_execution_info", Gauge,
+        "1 per SQL execution exported (running, or finished within --stage-retention; the newest --max-sql-executions), with its description cut to 100 characters.";
+    SQL_STATUS = "spark_sql_execution_status", Gauge,
+        "1 for the SQL execution's status (running, completed, failed, unknown), 0 for the others.";
+    SQL_DURATION = "spark_sql_execution_duration_seconds", Gauge,
+        "Time from the SQL execution's submission to its end, or to the last poll while it runs (REST sql duration, ms).";
+    SQL_SUBMITTED = "spark_sql_execution_submitted_timestamp_seconds", Gauge,
+        "Unix time the SQL execution was submitted (REST sql submissionTime).";
+    SQL_JOBS = "spark_sql_execution_jobs", Gauge,
+        "Jobs of the SQL execution by state: running, succeeded, failed.";
+    SQL_STAGES = "spark_sql_execution_stages", Gauge,
+        "Distinct stages of the SQL execution's jobs, skipped ones included (from the jobs' stageIds). Absent until /jobs lists all its jobs.";
+    SQL_OP_TIME = "spark_sql_operator_time_seconds", Gauge,
+        "Sum of the timing SQL metrics of one of the execution's heaviest plan operators (WholeStageCodegen duration, sort time, aggregation build time, shuffle write and fetch wait time...), over its tasks. The --max-sql-operators heaviest per execution.";
+    SQL_OP_ROWS = "spark_sql_operator_output_rows", Gauge,
+        "Rows output by one of the execution's heaviest plan operators (SQL metric `number of output rows`).";
+    SQL_OP_SPILL = "spark_sql_operator_spill_bytes", Gauge,
+        "Bytes spilled by one of the execution's heaviest plan operators (SQL metric `spill size`: Sort, HashAggregate, joins).";
     POLLS = "spark_exporter_rest_polls_total", Counter,
         "Poll cycles run against a REST target.";
     POLL_ERRORS = "spark_exporter_rest_poll_errors_total", Counter,
@@ -148,6 +168,8 @@ rest_families! {
         "Stage attempts exported from a target.";
     TARGET_JOBS = "spark_exporter_rest_jobs", Gauge,
         "Jobs exported from a target.";
+    TARGET_SQL = "spark_exporter_rest_sql_executions", Gauge,
+        "SQL executions exported from a target.";
     STAGES_DROPPED = "spark_exporter_rest_stages_dropped_total", Counter,
         "Stage attempts not exported because an application had more than --max-stages active or recent ones.";
 }

@@ -331,6 +331,9 @@ pub struct Job {
     pub num_skipped_stages: f64,
     #[serde(deserialize_with = "num")]
     pub num_failed_stages: f64,
+    /// The stages the job planned, skipped ones included.
+    #[serde(deserialize_with = "nums")]
+    pub stage_ids: Vec<f64>,
 }
 
 /// `GET /applications/<id>/allexecutors`: one executor, active or removed (Spark's
@@ -364,6 +367,144 @@ impl Environment {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A SQL execution's status (`/sql`'s `status`: Spark's `SqlResource` writes `RUNNING`,
+/// `COMPLETED` or `FAILED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SqlStatus {
+    Running,
+    Completed,
+    Failed,
+    #[default]
+    #[serde(other)]
+    Unknown,
+}
+
+impl SqlStatus {
+    /// Every status, in label order.
+    pub const ALL: [SqlStatus; 4] = [
+        SqlStatus::Running,
+        SqlStatus::Completed,
+        SqlStatus::Failed,
+        SqlStatus::Unknown,
+    ];
+
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqlStatus::Running => "running",
+            SqlStatus::Completed => "completed",
+            SqlStatus::Failed => "failed",
+            SqlStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// `GET /applications/<id>/sql`: one SQL execution (a DataFrame action or a SQL
+/// statement). `duration` is in ms, up to now while it runs; `nodes` is empty with
+/// `details=false`. Spark 4.x adds `queryId`, `errorMessage` and `rootExecutionId`, which
+/// 3.5 lacks (tests/fixtures/sql/).
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SqlExecution {
+    #[serde(deserialize_with = "num")]
+    pub id: f64,
+    pub status: SqlStatus,
+    #[serde(deserialize_with = "text")]
+    pub description: String,
+    pub submission_time: Option<String>,
+    #[serde(deserialize_with = "num")]
+    pub duration: f64,
+    #[serde(deserialize_with = "nums")]
+    pub running_job_ids: Vec<f64>,
+    #[serde(deserialize_with = "nums")]
+    pub success_job_ids: Vec<f64>,
+    #[serde(deserialize_with = "nums")]
+    pub failed_job_ids: Vec<f64>,
+    pub nodes: Vec<SqlNode>,
+}
+
+/// One operator of an execution's physical plan, with its SQL metrics.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SqlNode {
+    #[serde(deserialize_with = "num")]
+    pub node_id: f64,
+    #[serde(deserialize_with = "text")]
+    pub node_name: String,
+    pub metrics: Vec<SqlMetric>,
+}
+
+/// A SQL metric as the REST API writes it: a name and its rendered text.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(default)]
+pub struct SqlMetric {
+    #[serde(deserialize_with = "text")]
+    pub name: String,
+    #[serde(deserialize_with = "text")]
+    pub value: String,
+}
+
+/// What a SQL metric's text reads as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MetricValue {
+    /// A duration, in seconds.
+    Seconds(f64),
+    /// A size, in bytes.
+    Bytes(f64),
+    /// A plain number (rows, partitions, blocks).
+    Count(f64),
+}
+
+/// Reads the total of a SQL metric's text. Spark renders metrics in `SQLMetrics.stringValue`
+/// (sql/core/.../execution/metric/SQLMetrics.scala): a sum as `200,000` (US grouping), a
+/// timing as `Utils.msDurationToString` (`64 ms`, `1.8 s`, `2.0 m`, `1.1 h`), a size as
+/// `Utils.bytesToString` (`36.0 MiB`); with more than one task, the text is
+/// `total (min, med, max (stageId: taskId))` then a new line, the total, and the
+/// distribution in parentheses. `None` for anything else, never a panic.
+///
+/// ```
+/// use spark_exporter::rest::model::{parse_metric_value, MetricValue};
+/// assert_eq!(parse_metric_value("200,000"), Some(MetricValue::Count(200000.0)));
+/// assert_eq!(parse_metric_value("total (min, med, max (stageId: taskId))\n1.8 s (891 ms, 913 ms, 913 ms (stage 7.0: task 7))"),
+///            Some(MetricValue::Seconds(1.8)));
+/// assert_eq!(parse_metric_value("36.0 MiB"), Some(MetricValue::Bytes(36.0 * 1048576.0)));
+/// assert_eq!(parse_metric_value("n/a"), None);
+/// ```
+pub fn parse_metric_value(text: &str) -> Option<MetricValue> {
+    // The total is the first line that is not the header, before the distribution.
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("total ("))?;
+    let total = line.split(" (").next()?.trim();
+    let (number, unit) = match total.split_once(' ') {
+        Some((n, u)) => (n, u.trim()),
+        None => (total, ""),
+    };
+    let n: f64 = number
+        .replace(',', "")
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())?;
+    let bytes = |p: i32| Some(MetricValue::Bytes(n * 1024f64.powi(p)));
+    match unit {
+        "" => Some(MetricValue::Count(n)),
+        "ms" => Some(MetricValue::Seconds(n / 1e3)),
+        "s" => Some(MetricValue::Seconds(n)),
+        "m" => Some(MetricValue::Seconds(n * 60.0)),
+        "h" => Some(MetricValue::Seconds(n * 3600.0)),
+        "B" => bytes(0),
+        "KiB" => bytes(1),
+        "MiB" => bytes(2),
+        "GiB" => bytes(3),
+        "TiB" => bytes(4),
+        "PiB" => bytes(5),
+        "EiB" => bytes(6),
+        _ => None,
     }
 }
 
@@ -441,6 +582,16 @@ pub fn decode_jobs(body: &[u8]) -> Result<Vec<Job>, DecodeError> {
 /// Decodes `/applications/<id>/executors` or `/allexecutors`.
 pub fn decode_executors(body: &[u8]) -> Result<Vec<Executor>, DecodeError> {
     decode("an executor list", body)
+}
+
+/// Decodes `/applications/<id>/sql`.
+pub fn decode_sql_executions(body: &[u8]) -> Result<Vec<SqlExecution>, DecodeError> {
+    decode("a SQL execution list", body)
+}
+
+/// Decodes `/applications/<id>/sql/<execution id>`.
+pub fn decode_sql_execution(body: &[u8]) -> Result<SqlExecution, DecodeError> {
+    decode("a SQL execution", body)
 }
 
 /// Decodes `/applications/<id>/environment`.

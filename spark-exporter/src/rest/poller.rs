@@ -9,7 +9,7 @@
 //!    addresses, to tell applications sharing a namespace apart, and the removed ones'
 //!    reasons), its stages with status active, complete or failed,
 //!    `taskSummary` for active stages on every cycle and once more when a stage finishes,
-//!    and its jobs.
+//!    its jobs, and its SQL executions (`/sql`, bounded as `rest/sql.rs` says).
 //!
 //! What is kept of it, and for how long, is decided in `rest/retention.rs`; the requests
 //! are made by `rest/fetch.rs` and the series written by `rest/series.rs`.
@@ -23,8 +23,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::fetch::{decode_err, encode, fetch};
 use super::model::{
-    decode_applications, decode_environment, decode_executors, decode_jobs, decode_stages,
-    decode_task_summary, format_spark_date, Application,
+    decode_applications, decode_environment, decode_executors, decode_jobs, decode_sql_execution,
+    decode_sql_executions, decode_stages, decode_task_summary, format_spark_date, Application,
 };
 use super::retention::{expire_applications, newest_applications};
 use super::series::quantile_label;
@@ -55,6 +55,10 @@ pub struct PollerConfig {
     pub max_stages: usize,
     /// Jobs per application at most.
     pub max_jobs: usize,
+    /// SQL executions per application at most; 0 does not poll `/sql`.
+    pub max_sql_executions: usize,
+    /// Plan operators per SQL execution at most.
+    pub max_sql_operators: usize,
     /// `taskSummary` requests per application and cycle at most.
     pub max_summaries_per_cycle: usize,
     /// Largest response body read, in bytes.
@@ -72,6 +76,8 @@ impl Default for PollerConfig {
             max_applications: 20,
             max_stages: 100,
             max_jobs: 100,
+            max_sql_executions: 20,
+            max_sql_operators: 5,
             max_summaries_per_cycle: 50,
             max_body_bytes: 64 << 20,
         }
@@ -315,11 +321,58 @@ impl Poller {
         self.update_summaries(&mut st, &path);
 
         let url = format!("{path}/jobs");
+        let mut job_stages = None;
         match self.get_decoded(&url, decode_jobs) {
-            Ok(jobs) => st.keep_jobs(jobs, cutoff, self.config.max_jobs),
+            Ok(jobs) => {
+                // Before the cap: a SQL execution's jobs may be older than the jobs kept.
+                job_stages = Some(
+                    jobs.iter()
+                        .map(|j| {
+                            let stages = j.stage_ids.iter().map(|s| *s as i64).collect();
+                            (j.job_id as i64, stages)
+                        })
+                        .collect::<BTreeMap<i64, Vec<i64>>>(),
+                );
+                st.keep_jobs(jobs, cutoff, self.config.max_jobs)
+            }
             Err(e) => self.record(&e),
         }
+        if self.config.max_sql_executions > 0 {
+            self.update_sql(&mut st, &path, job_stages.as_ref(), cutoff);
+        }
         self.state.apps.insert(app.id.clone(), st);
+    }
+
+    /// Lists the SQL executions, then reads the plans `rest/sql.rs` asks for.
+    fn update_sql(
+        &mut self,
+        st: &mut AppState,
+        path: &str,
+        job_stages: Option<&BTreeMap<i64, Vec<i64>>>,
+        cutoff: i64,
+    ) {
+        // Spark answers 20 executions from `offset`, oldest first, unless told otherwise:
+        // the newest are only in an answer long enough for all of them.
+        let url = format!(
+            "{path}/sql?details=false&planDescription=false&offset=0&length={}",
+            i32::MAX
+        );
+        match self.get_decoded(&url, decode_sql_executions) {
+            Ok(list) => st.keep_sql(&list, job_stages, cutoff, self.config.max_sql_executions),
+            Err(e) => {
+                self.record(&e);
+                return;
+            }
+        }
+        for id in st.sql_details_wanted() {
+            let url = format!("{path}/sql/{id}?details=true&planDescription=false");
+            match self.get_decoded(&url, decode_sql_execution) {
+                Ok(detail) => st.keep_sql_details(id, &detail, self.config.max_sql_operators),
+                // Dropped by Spark since the list (spark.sql.ui.retainedExecutions).
+                Err(e) if e.kind == FetchErrorKind::NotFound => st.sql_details_gone(id),
+                Err(e) => self.record(&e),
+            }
+        }
     }
 
     fn update_summaries(&mut self, st: &mut AppState, path: &str) {

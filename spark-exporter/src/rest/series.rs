@@ -5,8 +5,9 @@
 //! its `# HELP` and `# TYPE` whatever the number of targets and applications.
 
 use super::families::{R, REST_FAMILIES};
-use super::model::{parse_spark_date, Job, JobStatus, StageStatus};
+use super::model::{parse_spark_date, Job, JobStatus, SqlStatus, StageStatus};
 use super::poller::now_ms;
+use super::sql::ExecutionState;
 use super::state::{AppState, RestState, StageState, TargetState};
 use crate::exposition::{write_value, Exposition};
 
@@ -78,6 +79,8 @@ impl TargetState {
         let jobs: usize = self.apps.values().map(|a| a.jobs.len()).sum();
         sample(lines, R::TARGET_STAGES, &t, stages as f64);
         sample(lines, R::TARGET_JOBS, &t, jobs as f64);
+        let sql: usize = self.apps.values().map(|a| a.sql.len()).sum();
+        sample(lines, R::TARGET_SQL, &t, sql as f64);
         sample(lines, R::STAGES_DROPPED, &t, self.stages_dropped as f64);
         for app in self.apps.values() {
             app.render(lines);
@@ -131,6 +134,65 @@ impl AppState {
             let jid = job_id.to_string();
             let l = [app[0], app[1], ("job_id", jid.as_str())];
             render_job(lines, &l, job);
+        }
+        for (status, n) in &self.sql_counts {
+            sample(
+                lines,
+                R::SQL_EXECUTIONS,
+                &[app[0], app[1], ("status", status.as_str())],
+                *n as f64,
+            );
+        }
+        for (id, e) in &self.sql {
+            let eid = id.to_string();
+            render_sql(lines, &[app[0], app[1], ("execution_id", eid.as_str())], e);
+        }
+    }
+}
+
+fn render_sql(lines: &mut [String], l: &[(&str, &str); 3], e: &ExecutionState) {
+    let with = |extra: (&'static str, &'static str)| [l[0], l[1], l[2], extra];
+    sample(
+        lines,
+        R::SQL_INFO,
+        &[l[0], l[1], l[2], ("description", e.description.as_str())],
+        1.0,
+    );
+    for status in SqlStatus::ALL {
+        let v = if e.status == status { 1.0 } else { 0.0 };
+        sample(lines, R::SQL_STATUS, &with(("status", status.as_str())), v);
+    }
+    sample(lines, R::SQL_DURATION, l, e.duration_s);
+    if let Some(ms) = e.submitted_ms {
+        sample(lines, R::SQL_SUBMITTED, l, ms as f64 / 1000.0);
+    }
+    for (state, n) in [
+        ("running", e.jobs_running),
+        ("succeeded", e.jobs_succeeded),
+        ("failed", e.jobs_failed),
+    ] {
+        sample(lines, R::SQL_JOBS, &with(("state", state)), n as f64);
+    }
+    if let Some(n) = e.stages {
+        sample(lines, R::SQL_STAGES, l, n as f64);
+    }
+    for op in &e.operators {
+        let node = op.node_id.to_string();
+        let ol = [
+            l[0],
+            l[1],
+            l[2],
+            ("node_id", node.as_str()),
+            ("operator", op.name.as_str()),
+        ];
+        for (family, v) in [
+            (R::SQL_OP_TIME, op.time_s),
+            (R::SQL_OP_ROWS, op.rows),
+            (R::SQL_OP_SPILL, op.spill_bytes),
+        ] {
+            if let Some(v) = v {
+                sample(lines, family, &ol, v);
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::model::{Job, Stage, TaskSummary};
+use super::model::{Job, SqlStatus, Stage, TaskSummary};
+use super::sql::ExecutionState;
 
 /// One stage attempt as exported.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +33,10 @@ pub(super) struct AppState {
     pub(super) last_seen: Instant,
     pub(super) stages: BTreeMap<(i64, i64), StageState>,
     pub(super) jobs: BTreeMap<i64, Job>,
+    /// The SQL executions exported, by id (see `rest/sql.rs`).
+    pub(super) sql: BTreeMap<i64, ExecutionState>,
+    /// Every execution Spark listed, by status; empty until `/sql` answered.
+    pub(super) sql_counts: BTreeMap<SqlStatus, usize>,
 }
 
 impl AppState {
@@ -47,6 +52,8 @@ impl AppState {
             last_seen: Instant::now(),
             stages: BTreeMap::new(),
             jobs: BTreeMap::new(),
+            sql: BTreeMap::new(),
+            sql_counts: BTreeMap::new(),
         }
     }
 }

@@ -40,6 +40,13 @@ pub fn rest_dir() -> PathBuf {
     fixtures().join("spark-4.3.0_local-cluster/rest")
 }
 
+/// A recorded `/sql` answer of Spark 4.3.0 (tests/fixtures/sql/README.md).
+pub fn sql_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sql/4.3.0")
+        .join(name)
+}
+
 pub fn read(path: PathBuf) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -138,6 +145,24 @@ fn route(
         "/allexecutors" => file("executors_final.json"),
         "/stages" => file("stages_final.json"),
         "/jobs" => file("jobs_final.json"),
+        // Recorded by tests/fixtures/sql/probe.py on another run of 4.3.0: its job ids
+        // name jobs of this recording, which is what a stage count needs.
+        "/sql" => (200, read(sql_fixture("sql_no_details.json"))),
+        _ if rest.starts_with("/sql/") => {
+            let id = rest.trim_start_matches("/sql/");
+            let all: Vec<serde_json::Value> =
+                serde_json::from_slice(&read(sql_fixture("sql_details.json"))).unwrap();
+            match all
+                .iter()
+                .find(|e| e["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(id))
+            {
+                Some(e) => (200, e.to_string().into_bytes()),
+                None => (
+                    404,
+                    format!("unknown query execution id: {id}").into_bytes(),
+                ),
+            }
+        }
         _ => {
             // /stages/<id>/<attempt>/taskSummary
             let parts: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
