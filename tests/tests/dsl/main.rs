@@ -1,6 +1,5 @@
-//! The DSL: lint rules, layout, compile errors, the built dashboards' output.
+//! The DSL: lint rules, layout, the built dashboards' output.
 
 mod build_output;
-mod compile_fail;
 mod layout_props;
 mod lint_rules;
