@@ -723,4 +723,58 @@ mod tests {
         assert!(decode_stages(br#"{"not":"a list"}"#).is_err());
         assert!(decode_stages(b"<html>Spark is starting up</html>").is_err());
     }
+    /// The answers recorded on both Spark versions (tests/fixtures/sql/) decode the same way:
+    /// 3.5.9 lacks fields 4.3.0 has, which must not matter.
+    #[test]
+    fn recorded_sql_answers_of_both_versions_decode() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sql");
+        for version in ["3.5.9", "4.3.0"] {
+            let read = |name: &str| {
+                std::fs::read(dir.join(version).join(name))
+                    .unwrap_or_else(|e| panic!("{version}/{name}: {e}"))
+            };
+            let details = decode_sql_executions(&read("sql_details.json")).unwrap();
+            assert!(
+                details.len() >= 4,
+                "{version}: {} executions",
+                details.len()
+            );
+            assert!(
+                details.iter().all(|e| e.status != SqlStatus::Unknown),
+                "{version}"
+            );
+            assert!(
+                details.iter().any(|e| e.status == SqlStatus::Failed),
+                "{version}"
+            );
+            assert!(
+                details.iter().any(|e| !e.failed_job_ids.is_empty()),
+                "{version}"
+            );
+            let ids: Vec<f64> = details.iter().map(|e| e.id).collect();
+            assert!(ids.windows(2).all(|w| w[0] < w[1]), "{version}: {ids:?}");
+            // Every metric Spark rendered reads as a number, the heaviest operators' ranking
+            // depends on it.
+            let metrics: Vec<&SqlMetric> = details
+                .iter()
+                .flat_map(|e| &e.nodes)
+                .flat_map(|n| &n.metrics)
+                .collect();
+            assert!(metrics.len() > 20, "{version}: {} metrics", metrics.len());
+            for m in &metrics {
+                assert!(
+                    parse_metric_value(&m.value).is_some(),
+                    "{version}: {} = {:?}",
+                    m.name,
+                    m.value
+                );
+            }
+            let listed = decode_sql_executions(&read("sql_no_details.json")).unwrap();
+            assert_eq!(listed.len(), details.len(), "{version}");
+            assert!(listed.iter().all(|e| e.nodes.is_empty()), "{version}");
+            let one = decode_sql_execution(&read("sql_one.json")).unwrap();
+            assert_eq!(one.id, 1.0, "{version}");
+            assert!(!one.nodes.is_empty(), "{version}");
+        }
+    }
 }
