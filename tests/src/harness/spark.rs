@@ -141,7 +141,11 @@ impl SparkRun {
         let conf_dir = dir.path().join("conf");
         let tmp = dir.path().join("tmp");
         let cwd = dir.path().join("cwd");
-        for d in [&conf_dir, &tmp, &cwd, &dir.path().join("local")] {
+        // The contract's spark.eventLog.dir: Spark refuses to start when it is missing, and
+        // only the fixtures' workload creates it itself (a fresh machine whose first run was
+        // another workload's failed so).
+        let event_logs = PathBuf::from(SPARK_EVENT_LOG_DIR);
+        for d in [&conf_dir, &tmp, &cwd, &dir.path().join("local"), &event_logs] {
             fs::create_dir_all(d)
                 .map_err(|e| HarnessError::io(format!("creating {}", d.display()), e))?;
         }
