@@ -30,7 +30,19 @@ impl Style {
 
     /// Colour when `is_tty` and `NO_COLOR` is unset or empty (<https://no-color.org>).
     pub fn detect(is_tty: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self::with_no_color(is_tty, std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    /// [`Style::detect`] with `NO_COLOR`'s value given, not read: a test need not set the
+    /// process' environment, which other threads read.
+    ///
+    /// ```
+    /// use dashboard_sync::render::Style;
+    /// assert_eq!(Style::with_no_color(true, Some("1".as_ref())), Style::plain());
+    /// assert_eq!(Style::with_no_color(true, Some("".as_ref())), Style::coloured());
+    /// ```
+    pub fn with_no_color(is_tty: bool, no_color: Option<&std::ffi::OsStr>) -> Self {
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
         Style {
             color: is_tty && !no_color,
         }

@@ -143,6 +143,8 @@ pub enum Recipe {
     /// Structured Streaming queries that fall behind: backlog, watermark delay, state
     /// growth, trigger tuning (the `spark-streaming` alerts' runbook).
     StreamingLag,
+    /// A slow or failing SQL query: its plan, its heaviest operators, its spill and skew.
+    SlowSql,
 }
 
 impl Recipe {
@@ -179,6 +181,7 @@ impl Recipe {
                 "Recipe: Spark pods on Kubernetes",
             ),
             Recipe::StreamingLag => ("troubleshoot/streaming-lag.md", "Recipe: streaming lag"),
+            Recipe::SlowSql => ("troubleshoot/slow-sql-query.md", "Recipe: slow SQL query"),
         }
     }
 

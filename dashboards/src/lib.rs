@@ -32,6 +32,7 @@ pub mod panels;
 pub mod spark_job_tracing;
 pub mod spark_overview;
 pub mod spark_profiling;
+pub mod spark_sql;
 pub mod spark_streaming;
 
 /// The folder every Spark dashboard lives in.
@@ -65,7 +66,7 @@ impl Default for Options {
 /// layout and lint. A plain `fn() -> Vec<Dashboard>`, as `dashboard_cli::Project` takes it.
 ///
 /// ```
-/// assert_eq!(dashboards::all().len(), 3);
+/// assert_eq!(dashboards::all().len(), 4);
 /// ```
 pub fn all() -> Vec<Dashboard> {
     all_with(&Options::default())
@@ -85,5 +86,6 @@ pub fn all_with(options: &Options) -> Vec<Dashboard> {
         spark_job_tracing::dashboard(options),
         spark_overview::dashboard(options),
         spark_profiling::dashboard(options),
+        spark_sql::dashboard(options),
     ]
 }

@@ -156,8 +156,8 @@ pub struct Args {
     #[arg(long, env = "SPARK_EXPORTER_MAX_SQL_EXECUTIONS", default_value_t = 20)]
     pub max_sql_executions: usize,
 
-    /// Plan operators exported per SQL execution at most: the heaviest by time, then
-    /// spill, then rows.
+    /// Plan operators exported per SQL execution at most: those that spilled (most spill
+    /// first), then the heaviest by time, then by rows.
     #[arg(long, env = "SPARK_EXPORTER_MAX_SQL_OPERATORS", default_value_t = 5)]
     pub max_sql_operators: usize,
 

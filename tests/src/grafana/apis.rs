@@ -519,14 +519,14 @@ fn write_resource(
             }
         }
     }
-    let (id, gen) = match st.dashboards.get(&name) {
+    let (id, generation) = match st.dashboards.get(&name) {
         Some(d) => (d.id, d.version + 1),
         None => (st.next_id, 1),
     };
     let mut json = spec.clone();
     json["id"] = json!(id);
     json["uid"] = json!(name);
-    json["version"] = json!(gen);
+    json["version"] = json!(generation);
     let rv = if dry_run {
         st.dashboards
             .get(&name)
@@ -551,14 +551,14 @@ fn write_resource(
             annotations: BTreeMap::new(),
             stored_version: None,
         });
-    d.version = gen;
+    d.version = generation;
     d.folder_uid = folder;
     d.json = json.clone();
     d.resource_version = rv;
     d.annotations = annotations;
     d.stored_version = Some(version.to_string());
     d.history.push(VersionRecord {
-        version: gen,
+        version: generation,
         message,
         json,
     });

@@ -323,6 +323,17 @@ pub(crate) fn http_get(
     Ok((status, body))
 }
 
+/// GETs `url` on loopback (a Spark UI page, a link a dashboard generates), following
+/// redirects, within 10 s: its status and its body as text.
+///
+/// ```no_run
+/// let (status, _page) = integration_tests::harness::fetch("http://127.0.0.1:4040/jobs/").unwrap();
+/// assert_eq!(status, 200);
+/// ```
+pub fn fetch(url: &str) -> Result<(u16, String), HarnessError> {
+    http_get(&http_client(Duration::from_secs(10))?, url)
+}
+
 /// An error and its sources on one line ("error sending request: connection refused").
 pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();

@@ -145,7 +145,13 @@ impl SparkRun {
         // only the fixtures' workload creates it itself (a fresh machine whose first run was
         // another workload's failed so).
         let event_logs = PathBuf::from(SPARK_EVENT_LOG_DIR);
-        for d in [&conf_dir, &tmp, &cwd, &dir.path().join("local"), &event_logs] {
+        for d in [
+            &conf_dir,
+            &tmp,
+            &cwd,
+            &dir.path().join("local"),
+            &event_logs,
+        ] {
             fs::create_dir_all(d)
                 .map_err(|e| HarnessError::io(format!("creating {}", d.display()), e))?;
         }

@@ -31,12 +31,13 @@ const TROUBLESHOOT_HEADINGS: [&str; 5] = [
 ];
 
 /// The recipes the dashboards and the issue call for, relative to `docs/recipes/`.
-const EXPECTED_RECIPES: [&str; 7] = [
+const EXPECTED_RECIPES: [&str; 8] = [
     "troubleshoot/slow-spark-jobs.md",
     "troubleshoot/data-skew-diagnosis.md",
     "troubleshoot/oom-and-spill.md",
     "troubleshoot/shuffle-bottleneck.md",
     "troubleshoot/gc-pressure.md",
+    "troubleshoot/slow-sql-query.md",
     "observability/spark-profiling-guide.md",
     "observability/observability-stack.md",
 ];
@@ -809,7 +810,7 @@ fn citations_parse_titles_with_parentheses() {
 }
 
 #[test]
-fn every_panel_of_the_two_dashboards_links_its_recipe() {
+fn every_panel_of_the_spark_dashboards_links_its_recipe() {
     // The issue asks each panel for a description with a link to the recipe that explains
     // it: the description is enforced by `deny_incomplete_panels`, the link here.
     let prefix = format!("{}/", dashboards::Options::default().recipes_url);
@@ -818,7 +819,7 @@ fn every_panel_of_the_two_dashboards_links_its_recipe() {
     for dashboard in dashboards::all() {
         let built = dashboard.build().unwrap_or_else(|e| panic!("{e}"));
         let model = &built.model;
-        if !["spark-job-tracing", "spark-profiling"].contains(&model.uid.as_str()) {
+        if !["spark-job-tracing", "spark-profiling", "spark-sql"].contains(&model.uid.as_str()) {
             continue;
         }
         for p in built.panels().filter(|p| p.kind != "row") {

@@ -205,12 +205,16 @@ fn markdown_output() {
 
 #[test]
 fn no_color_turns_colour_off() {
-    std::env::set_var("NO_COLOR", "1");
-    let with_no_color = Style::detect(true);
-    std::env::remove_var("NO_COLOR");
-    assert_eq!(with_no_color, Style::plain());
-    assert_eq!(Style::detect(false), Style::plain());
-    assert_eq!(Style::detect(true), Style::coloured());
+    assert_eq!(
+        Style::with_no_color(true, Some("1".as_ref())),
+        Style::plain()
+    );
+    assert_eq!(
+        Style::with_no_color(true, Some("".as_ref())),
+        Style::coloured()
+    );
+    assert_eq!(Style::with_no_color(true, None), Style::coloured());
+    assert_eq!(Style::with_no_color(false, None), Style::plain());
 }
 
 #[test]
