@@ -66,7 +66,7 @@ impl Default for Options {
 /// layout and lint. A plain `fn() -> Vec<Dashboard>`, as `dashboard_cli::Project` takes it.
 ///
 /// ```
-/// assert_eq!(dashboards::all().len(), 4);
+/// assert_eq!(dashboards::all().len(), 5);
 /// ```
 pub fn all() -> Vec<Dashboard> {
     all_with(&Options::default())
@@ -87,5 +87,6 @@ pub fn all_with(options: &Options) -> Vec<Dashboard> {
         spark_overview::dashboard(options),
         spark_profiling::dashboard(options),
         spark_sql::dashboard(options),
+        spark_streaming::dashboard(options),
     ]
 }

@@ -1,12 +1,10 @@
-//! Spark Streaming (a start of issue 15's part 2): per application and Structured Streaming
-//! query, the driver's streaming gauges as the contract names them,
+//! Spark Streaming (`spark-streaming`): per application and Structured Streaming query,
+//! the driver's streaming gauges as the contract names them,
 //! `spark_streaming_<gauge>_Value{application_id, query}` (see `provisioning/README.md`,
 //! "Streaming queries", and the recordings in `tests/fixtures/streaming/`). Each gauge holds
-//! the last finished micro-batch's figure.
-//!
-//! Not in [`crate::all`] yet: the real-Spark proof that every query returns data
-//! (`tests/tests/e2e/validate_spark.rs`) runs the batch workload, which has no streaming
-//! query; the dashboard joins the list with a streaming run there.
+//! the last finished micro-batch's figure. Proved on the e2e validate runs, whose workload
+//! (`tests/workloads/validate_job.py`) runs a windowed, watermarked query beside the batch
+//! work.
 
 use dashboard_dsl::datasource::Prometheus;
 use dashboard_dsl::field::thresholds;

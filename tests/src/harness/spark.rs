@@ -169,6 +169,8 @@ impl SparkRun {
             .arg(options.run_seconds.to_string())
             .arg(options.linger_seconds.to_string())
             .env("SPARK_MASTER", &options.master)
+            // Where a workload of tests/workloads finds the fixtures' spark_job.py to reuse.
+            .env("SPARK_FIXTURES_DIR", spark_fixtures_dir())
             .env("SPARK_CONF_DIR", &conf_dir)
             .env("SPARK_HOME", &spark_home)
             .env("SPARK_LOCAL_IP", "127.0.0.1")

@@ -819,7 +819,14 @@ fn every_panel_of_the_spark_dashboards_links_its_recipe() {
     for dashboard in dashboards::all() {
         let built = dashboard.build().unwrap_or_else(|e| panic!("{e}"));
         let model = &built.model;
-        if !["spark-job-tracing", "spark-profiling", "spark-sql"].contains(&model.uid.as_str()) {
+        if ![
+            "spark-job-tracing",
+            "spark-profiling",
+            "spark-sql",
+            "spark-streaming",
+        ]
+        .contains(&model.uid.as_str())
+        {
             continue;
         }
         for p in built.panels().filter(|p| p.kind != "row") {

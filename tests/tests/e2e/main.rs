@@ -3,8 +3,10 @@
 //! Sparks at once on a 2-core machine, whatever `--test-threads` says.
 //!
 //! A Spark start is the costly part (a driver and two executor JVMs on 2 cores), so one run
-//! serves every check that can share it: validate_spark proves the dashboards and
-//! spark-exporter on the same run, then fires the failure alerts on it. The others need a
+//! serves every check that can share it: validate_spark proves the dashboards (the
+//! streaming one too: its workload, tests/workloads/validate_job.py, runs a streaming query
+//! beside the fixtures' batch work) and spark-exporter on the same run, then fires the
+//! failure alerts on it. The others need a
 //! run of their own: another pyspark (validate_spark35), an application that ends
 //! (traces_spark), or a healthy workload (but for one straggler) on which the rules must
 //! stay silent, stopped and checked for leftovers (harness_spark).
