@@ -370,8 +370,8 @@ impl SparkRun {
     }
 
     /// Creates the empty file `name` in the workload's working directory: how a test asks a
-    /// running workload that polls for it to do something now (straggler_job.py's
-    /// `fail-now`), instead of guessing when the workload gets there.
+    /// running workload that polls for it to do something now (validate_job.py's
+    /// `stop-streaming`), instead of guessing when the workload gets there.
     pub fn touch(&self, name: &str) -> Result<(), HarnessError> {
         let path = self.dir.path().join("cwd").join(name);
         fs::write(&path, b"")

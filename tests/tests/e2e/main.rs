@@ -5,11 +5,10 @@
 //! A Spark start is the costly part (a driver and two executor JVMs on 2 cores), so one run
 //! serves every check that can share it: validate_spark proves the dashboards (the
 //! streaming one too: its workload, tests/workloads/validate_job.py, runs a streaming query
-//! beside the fixtures' batch work) and spark-exporter on the same run, then fires the
-//! failure alerts on it. The others need a
-//! run of their own: another pyspark (validate_spark35), an application that ends
-//! (traces_spark), or a healthy workload (but for one straggler) on which the rules must
-//! stay silent, stopped and checked for leftovers (harness_spark).
+//! and a straggler beside the fixtures' batch work) and spark-exporter on the same run,
+//! then the alerts it must raise and the silence of the others, then that nothing is left
+//! behind. The others need a run of their own: another pyspark (validate_spark35, the same
+//! proof with executor 1 killed at the end), an application that ends (traces_spark).
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -17,7 +16,6 @@ use std::sync::{Mutex, MutexGuard};
 mod traces_support;
 mod validate_support;
 
-mod harness_spark;
 mod traces_spark;
 mod validate_spark;
 mod validate_spark35;

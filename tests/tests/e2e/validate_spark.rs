@@ -1,12 +1,14 @@
 //! The proof behind the dashboards: a real Spark in `local-cluster` mode (separate executor
-//! JVMs, as on Kubernetes) runs the recorded workload with the metrics contract's
+//! JVMs, as on Kubernetes) runs the recorded workload (with a straggler and a streaming
+//! query beside it: tests/workloads/validate_job.py) with the metrics contract's
 //! configuration, a real Prometheus scrapes it through the contract's scrape config, and
 //! every query of every dashboard must return data. `spark-exporter` runs alongside: the
 //! executors' GraphiteSink points at it, it polls the driver's REST API, and Prometheus
 //! scrapes it through the contract's `spark-exporter` job. Then, on the same run, the
 //! exporter's Graphite counters and REST totals must agree (`validate_support::sources`),
-//! and the workload's failed job, when it gets there, reaches a real Alertmanager (the
-//! executor kill of 4.x is harness_spark's, after its own alerts).
+//! the straggler's alert and a job failed on request reach a real Alertmanager and nothing
+//! else above `info` does (the executor kill is validate_spark35's), and once stopped the
+//! run leaves nothing behind.
 
 use crate::validate_support;
 

@@ -2,9 +2,12 @@
 //! one Spark run each: every dashboard query returns data, then spark-exporter's two
 //! sources agree ([`sources`]), every link into the Spark UI opens its page ([`links`]), every
 //! selector of the alert rules matches series, then the alert rules fire on the run's
-//! problems and reach a real Alertmanager ([`alerts`]).
+//! problems (a straggler, a failed job, executor 1 killed) and reach a real Alertmanager
+//! ([`alerts`]) and nothing else above `info` does; then everything is stopped and checked
+//! for leftovers ([`cleanup`]).
 
 pub mod alerts;
+mod cleanup;
 mod links;
 mod sources;
 
@@ -12,15 +15,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use dashboard_validate::{validate, Options, Status};
-use integration_tests::harness::{Exporter, ExporterOptions, HarnessError, SparkOptions, SparkRun};
+use integration_tests::harness::{
+    process_cmdline, Exporter, ExporterOptions, HarnessError, SparkOptions, SparkRun,
+};
+use test_support::eventually::Eventually;
 
 /// How often the test's Prometheus scrapes Spark and the exporter.
 const SCRAPE_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Whether validate's run ends by killing executor 1 (`SparkExecutorRemoved`). On 4.x
-/// harness_spark's run does it after its other alerts, where the executor has reported
-/// long enough for the rule's 2-minute comparison, so the kill costs little; here it costs
-/// a wait of over a minute.
+/// Whether validate's run ends by killing executor 1 (`SparkExecutorRemoved`). It costs a
+/// wait of over a minute (the rule compares with 2 minutes ago), so one version's run does
+/// it: the rule and the exporter's removal series do not depend on the version.
 pub enum Kill {
     /// Kill it and expect the alert.
     Executor,
@@ -57,14 +62,41 @@ pub fn prove_on(python: Option<PathBuf>, kill: Kill) -> Result<String, HarnessEr
     let prometheus = chain.prometheus(&[spark.target()], SCRAPE_INTERVAL)?;
     exporter.register(&prometheus)?;
     let wait = Duration::from_secs(90);
-    // Two executor JVMs and the driver on the executor endpoint.
-    prometheus.wait_for(
-        r#"metrics_executor_activeTasks{executor_id=~"0|1"}"#,
+    // Two executor JVMs and the driver on the executor endpoint, labelled with the run.
+    let executors = prometheus.wait_for(
+        &format!(
+            r#"metrics_executor_activeTasks{{application_id="{}", executor_id=~"0|1"}}"#,
+            spark.app_id
+        ),
         2,
         wait,
     )?;
+    assert!(
+        executors
+            .iter()
+            .all(|s| s.labels["application_name"] == spark.app_name),
+        "{executors:?}"
+    );
     // Driver metrics, renamed by the contract's relabeling.
+    let driver = prometheus.wait_for(
+        r#"spark_appStatus_jobs_succeededJobs_Count{job="spark-driver"}"#,
+        1,
+        wait,
+    )?;
+    assert_eq!(driver[0].labels["application_id"], spark.app_id);
+    assert_eq!(driver[0].labels["spark_instance"], "driver");
+    assert!(!driver[0].labels["spark_namespace"].contains('_'));
     prometheus.wait_for("spark_DAGScheduler_job_allJobs_Value", 1, wait)?;
+    // The executors are separate JVMs in the run's process group.
+    let processes = spark.processes();
+    let executor_jvms = processes
+        .iter()
+        .filter(|p| process_cmdline(**p).contains("CoarseGrainedExecutorBackend"))
+        .count();
+    assert!(
+        executor_jvms >= 2,
+        "{executor_jvms} executor JVMs in {processes:?}"
+    );
     // Let the workload get through its shuffles, so every panel has something to show.
     prometheus.wait_for(
         "sum by (executor_id) (metrics_executor_totalShuffleRead_bytes_total) > 0",
@@ -190,13 +222,51 @@ pub fn prove_on(python: Option<PathBuf>, kill: Kill) -> Result<String, HarnessEr
         spark.spark_version,
         rules.to_table()
     );
-    // The streaming query's tasks would keep the counters moving after the batch work.
+    // A failed job and stage on every run, whatever the fixtures' workload reached; then
+    // the streaming query stopped, whose tasks would keep the counters moving after the
+    // batch work.
+    spark.touch("fail-now")?;
     spark.touch("stop-streaming")?;
-    sources::agree(&spark, &exporter, &prometheus)?;
-    let failures = alerts::Chain::workload_failures(&spark);
-    match kill {
-        Kill::Executor => chain.fire(&spark, &prometheus, failures)?,
-        Kill::Nothing => chain.expect(&spark, &prometheus, failures, |_, _| {})?,
+    for line in ["PROBE failed on request", "PROBE streaming stopped"] {
+        Eventually::new(Duration::from_secs(60))
+            .every(Duration::from_millis(500))
+            .until(line, || {
+                let log = spark.log();
+                if log.contains(line) {
+                    Ok(())
+                } else {
+                    Err(format!("Spark's output so far:\n{log}"))
+                }
+            });
     }
-    Ok(spark.spark_version.clone())
+    sources::agree(&spark, &exporter, &prometheus)?;
+    assert!(
+        spark.log().contains("PROBE straggler done"),
+        "{}",
+        spark.log()
+    );
+    let expected = [
+        "SparkStageTaskSkewSevere",
+        "SparkJobFailed",
+        "SparkStageFailed",
+    ];
+    match kill {
+        Kill::Executor => {
+            chain.fire(&spark, &prometheus, &expected)?;
+            // spark-exporter says why (REST allexecutors' removeReason), which the rule
+            // reads to leave graceful removals alone: a SIGKILL is an exit code.
+            prometheus.wait_for(
+                &format!(
+                    r#"spark_executor_removed_timestamp_seconds{{application_id="{}", executor_id="1", reason=~"Command exited with code .*"}}"#,
+                    spark.app_id
+                ),
+                1,
+                Duration::from_secs(60),
+            )?;
+        }
+        Kill::Nothing => chain.expect(&spark, &prometheus, &expected, alerts::straggler)?,
+    }
+    let version = spark.spark_version.clone();
+    cleanup::stop_and_check(spark, prometheus, chain, exporter, processes);
+    Ok(version)
 }
