@@ -110,18 +110,21 @@ fn recorded_graphite_lines_become_prometheus_counters_in_seconds_and_bytes() {
     assert!(!m.contains("application_id"));
 }
 
+/// `args` then a fast poll that keeps every recorded stage: the REST fixtures were recorded
+/// on an earlier day, and a default retention would drop them all.
+fn keep_recorded<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    [
+        args,
+        &["--poll-interval", "200ms", "--stage-retention", "3650d"],
+    ]
+    .concat()
+}
+
 #[test]
 fn rest_poller_exports_stage_quantiles_skew_jobs_and_labels_graphite_series() {
     let spark = FakeSpark::start();
     // The recording is from earlier today: keep its stages.
-    let exporter = ExporterProcess::start(&[
-        "--spark-ui",
-        &spark.url,
-        "--poll-interval",
-        "200ms",
-        "--stage-retention",
-        "3650d",
-    ]);
+    let exporter = ExporterProcess::start(&keep_recorded(&["--spark-ui", &spark.url]));
     // The REST fixture's application uses the namespace `sparkci`; send executor lines of
     // that namespace (the recorded ones, renamed).
     let lines = String::from_utf8(graphite_lines())
@@ -314,16 +317,12 @@ fn rest_errors_are_counted_by_reason_and_do_not_stop_polling() {
         b"<html>Spark is starting up</html>",
     );
     let down = format!("http://127.0.0.1:{}", support::free_port());
-    let exporter = ExporterProcess::start(&[
+    let exporter = ExporterProcess::start(&keep_recorded(&[
         "--spark-ui",
         &spark.url,
         "--spark-ui",
         &down,
-        "--poll-interval",
-        "200ms",
-        "--stage-retention",
-        "3650d",
-    ]);
+    ]));
     let m = exporter.wait_for("errors of both targets", WAIT, |m| {
         m.contains(&format!(
             "spark_exporter_rest_poll_errors_total{{target=\"{down}\",reason=\"connect\"}}"
@@ -369,14 +368,8 @@ fn targets_file_adds_and_removes_targets_without_a_restart() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("targets.txt");
     std::fs::write(&file, "# nothing yet\n").unwrap();
-    let exporter = ExporterProcess::start(&[
-        "--targets-file",
-        file.to_str().unwrap(),
-        "--poll-interval",
-        "200ms",
-        "--stage-retention",
-        "3650d",
-    ]);
+    let exporter =
+        ExporterProcess::start(&keep_recorded(&["--targets-file", file.to_str().unwrap()]));
     assert!(!exporter.metrics().contains("spark_application_info{"));
     std::fs::write(
         &file,
@@ -723,18 +716,14 @@ fn removed_executors_are_exported_with_their_reason() {
 #[test]
 fn sql_executions_are_exported_bounded_and_their_errors_counted() {
     let spark = FakeSpark::start();
-    let exporter = ExporterProcess::start(&[
+    let exporter = ExporterProcess::start(&keep_recorded(&[
         "--spark-ui",
         &spark.url,
-        "--poll-interval",
-        "200ms",
-        "--stage-retention",
-        "3650d",
         "--max-sql-executions",
         "3",
         "--max-sql-operators",
         "2",
-    ]);
+    ]));
     let m = exporter.wait_for("SQL operators", WAIT, |m| {
         m.contains("spark_sql_operator_time_seconds{") && m.contains(r#"execution_id="1""#)
     });
